@@ -1,0 +1,1 @@
+"""Threefold: prevent trafficking, protect survivors, prosecute offenders."""

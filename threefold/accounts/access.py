@@ -1,0 +1,64 @@
+"""Reads of accounts data (memberships, invitations, grants) scoped to the acting organisation."""
+
+from __future__ import annotations
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from threefold.accounts.actor import Actor
+from threefold.accounts.models import AccessGrant, Invitation, Membership
+from threefold.accounts.rules import allowed
+
+
+def grant_filter(actor: Actor) -> Q:
+    """Grants that reach this actor: to them personally, or to their organisation (referrals)."""
+    who = Q(grantee_user_id=actor.user.pk)
+    if actor.organisation_id is not None:
+        who |= Q(grantee_organisation_id=actor.organisation_id)
+    return who
+
+
+def active_grant_exists(actor: Actor, obj: Model) -> bool:
+    return (
+        AccessGrant.objects.active()
+        .filter(grant_filter(actor), object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .exists()
+    )
+
+
+def granted_ids(actor: Actor, object_type: str) -> QuerySet[AccessGrant, str]:
+    return (
+        AccessGrant.objects.active().filter(grant_filter(actor), object_type=object_type)
+        .values_list("object_id", flat=True)
+    )
+
+
+def members(actor: Actor) -> QuerySet[Membership]:
+    if not allowed(actor, "accounts.manage_members"):
+        return Membership.objects.none()
+    return Membership.objects.filter(organisation_id=actor.organisation_id).select_related("user")
+
+
+def get_membership(actor: Actor, membership_id: int) -> Membership:
+    try:
+        return members(actor).get(pk=membership_id)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def invitations(actor: Actor) -> QuerySet[Invitation]:
+    if not allowed(actor, "accounts.manage_members"):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(organisation_id=actor.organisation_id).select_related("invited_by")
+
+
+def get_invitation(actor: Actor, invitation_id: int) -> Invitation:
+    try:
+        return invitations(actor).get(pk=invitation_id)
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+
+
+def colleague_ids(actor: Actor) -> QuerySet[Membership, int]:
+    """Users who are members of the actor's organisation (whose activity a supervisor or admin may review)."""
+    return Membership.objects.filter(organisation_id=actor.organisation_id).values_list("user_id", flat=True)

@@ -1,0 +1,39 @@
+"""django-allauth adapters: no open sign-up, TOTP secrets encrypted by the vault, MFA compulsory to keep."""
+
+from __future__ import annotations
+
+import base64
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.http import HttpRequest
+
+from threefold.accounts.roles import requires_mfa
+from threefold.vault import sealed
+from threefold.vault.models import KeyPurpose
+
+_MFA_CONTEXT = "allauth.mfa.secret"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # People join an organisation by invitation only (see accounts.views.accept_invitation).
+        return False
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        # allauth stores TOTP seeds and recovery-code seeds as given; without this a database copy would let
+        # anyone generate valid codes.
+        blob = sealed.seal(text.encode(), organisation_id=None, context=_MFA_CONTEXT, purpose=KeyPurpose.PLATFORM)
+        return base64.b64encode(blob).decode("ascii")
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return sealed.unseal(base64.b64decode(encrypted_text), organisation_id=None, context=_MFA_CONTEXT).decode()
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        # Someone whose role needs MFA cannot switch it off; they can only replace it.
+        user = authenticator.user
+        roles = user.memberships.filter(is_active=True).values_list("role", flat=True)  # type: ignore[attr-defined]
+        return not any(requires_mfa(role) for role in roles)

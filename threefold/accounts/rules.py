@@ -1,0 +1,67 @@
+"""Role and object rules, composed with ``rules`` predicates. Every predicate takes an Actor, not a User:
+what someone may do depends on the organisation they are acting for, which lives on the Actor.
+
+Scoping of querysets (which rows) is the job of each app's ``access`` module; these rules answer "may this
+actor do this to this object" and are what views, the API and templates ask.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.db import models
+
+from threefold.accounts.actor import Actor
+from threefold.accounts.roles import Role
+
+permissions = rules.RuleSet()
+
+
+def has_role(*roles: Role) -> rules.Predicate:
+    return rules.predicate(lambda actor: isinstance(actor, Actor) and actor.has_role(*roles),
+                           name=f"has_role({','.join(roles)})")
+
+
+@rules.predicate
+def same_organisation(actor: Actor, obj: Any) -> bool:
+    return obj is not None and actor.organisation_id is not None and getattr(obj, "organisation_id", None) == (
+        actor.organisation_id
+    )
+
+
+@rules.predicate
+def is_assigned(actor: Actor, obj: Any) -> bool:
+    assigned = getattr(obj, "assigned_to", None)
+    return isinstance(assigned, models.Manager) and assigned.filter(pk=actor.user.pk).exists()
+
+
+@rules.predicate
+def has_active_grant(actor: Actor, obj: Any) -> bool:
+    from threefold.accounts.access import active_grant_exists
+
+    return obj is not None and active_grant_exists(actor, obj)
+
+
+is_member = rules.predicate(lambda actor: isinstance(actor, Actor) and actor.membership is not None,
+                            name="is_member")
+identity_reader = has_role(Role.CASEWORKER, Role.SUPERVISOR, Role.LEGAL_OFFICER)
+
+permissions.add_rule("protect.add_person", has_role(Role.SCREENER, Role.CASEWORKER, Role.SUPERVISOR))
+permissions.add_rule(
+    "protect.view_person", identity_reader & ((same_organisation & is_assigned) | has_active_grant)
+)
+permissions.add_rule(
+    "protect.change_person",
+    has_role(Role.CASEWORKER, Role.SUPERVISOR) & ((same_organisation & is_assigned) | has_active_grant),
+)
+permissions.add_rule("protect.view_caseload", has_role(Role.SUPERVISOR))
+permissions.add_rule("protect.assign_person", has_role(Role.SUPERVISOR) & same_organisation)
+permissions.add_rule("protect.break_glass", has_role(Role.SUPERVISOR) & same_organisation)
+permissions.add_rule("accounts.manage_members", has_role(Role.ORG_ADMIN))
+permissions.add_rule("audit.view_history", has_role(Role.SUPERVISOR, Role.ORG_ADMIN))
+permissions.add_rule("api.use", is_member)
+
+
+def allowed(actor: Actor, permission: str, obj: Any = None) -> bool:
+    return permissions.test_rule(permission, actor, obj)

@@ -1,0 +1,17 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from threefold.api import views, web_views
+
+app_name = "api"
+urlpatterns = [
+    # DRF answers anonymous API calls itself (401/403); the login redirect is for pages, not clients.
+    path("v1/me/", login_not_required(views.MeView.as_view()), name="me"),
+    path("v1/persons/", login_not_required(views.PersonListView.as_view()), name="persons"),
+    path("v1/persons/<str:reference>/", login_not_required(views.PersonDetailView.as_view()), name="person"),
+    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path("tokens/", web_views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", web_views.revoke_token, name="revoke_token"),
+]

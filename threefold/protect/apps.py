@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProtectConfig(AppConfig):
+    name = "threefold.protect"
+    label = "protect"

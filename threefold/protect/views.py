@@ -1,0 +1,115 @@
+"""Thin views: parse the request, call ``access`` to read and ``services`` to write, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from allauth.account.decorators import reauthentication_required
+from threefold.accounts.rules import allowed
+from threefold.protect import access, services
+from threefold.protect.forms import BreakGlassForm, PersonForm, SearchForm
+from threefold.protect.identity import IdentityError
+
+
+def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
+    actor = request.actor  # type: ignore[attr-defined]
+    if actor is None or actor.membership is None:
+        raise PermissionDenied
+    return actor
+
+
+@require_http_methods(["GET"])
+def home(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = SearchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        results = access.search(actor, form.cleaned_data["q"])
+    people = access.my_persons(actor) if results is None else results
+    return render(request, "protect/home.html", {
+        "form": form, "people": people, "searched": results is not None,
+        "can_add_person": allowed(actor, "protect.add_person"),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def add_person(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not allowed(actor, "protect.add_person"):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.create_person(actor, form.identity())
+        except IdentityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Person %(ref)s recorded.") % {"ref": person.reference})
+            if actor.reads_identities:
+                return redirect("protect:person", reference=person.reference)
+            return redirect("web:home")
+    return render(request, "protect/person_form.html", {"form": form, "creating": True})
+
+
+@require_http_methods(["GET"])
+def person(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = _actor(request)
+    opened = access.open_person(actor, reference, purpose="case work")
+    return render(request, "protect/person.html", {
+        "opened": opened, "can_change": allowed(actor, "protect.change_person", opened.person),
+        "can_view_history": allowed(actor, "audit.view_history"),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def edit_person(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = _actor(request)
+    opened = access.open_person(actor, reference, purpose="edit")
+    if not allowed(actor, "protect.change_person", opened.person):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, initial=PersonForm.initial_from(opened.identity, opened.person.version))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_identity(actor, opened.person, form.identity(),
+                                     expected_version=form.cleaned_data["version"] or 0)
+        except services.ConflictError:
+            form.add_error(None, _("Someone else saved this record while you were editing it. Nothing was "
+                                   "overwritten: reload the page to see their changes, then make yours again."))
+        except IdentityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("protect:person", reference=reference)
+    return render(request, "protect/person_form.html", {"form": form, "creating": False, "opened": opened})
+
+
+@require_http_methods(["GET"])
+def caseload(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if not allowed(actor, "protect.view_caseload"):
+        raise PermissionDenied
+    return render(request, "protect/caseload.html", {"persons": access.caseload(actor)[:500]})
+
+
+@require_http_methods(["GET", "POST"])
+@reauthentication_required
+def break_glass(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = _actor(request)
+    person = access.get_person_for_supervision(actor, reference)
+    if not allowed(actor, "protect.break_glass", person):
+        raise PermissionDenied
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass(actor, person, form.cleaned_data["reason"])
+        except IdentityError as exc:
+            form.add_error("reason", str(exc).split(": ", 1)[-1])
+        else:
+            messages.warning(request, _("Break-the-glass access granted and recorded."))
+            return redirect("protect:person", reference=reference)
+    return render(request, "protect/break_glass.html", {"form": form, "person": person})

@@ -1,0 +1,1 @@
+"""Settings: ``base`` (development default, SQLite), ``test`` and ``production`` (fails without its secrets)."""

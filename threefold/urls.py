@@ -1,0 +1,13 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("api/", include("threefold.api.urls")),
+    path("org/", include("threefold.accounts.urls")),
+    path("audit/", include("threefold.audit.urls")),
+    path("protect/", include("threefold.protect.urls")),
+    path("", include("threefold.web.urls")),
+]

@@ -1,0 +1,34 @@
+"""Wrapped data keys. Plaintext keys never reach the database: each row holds a key wrapped by the master key."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class KeyPurpose(models.TextChoices):
+    DATA = "data", "data"  # encrypts one organisation's identifying fields
+    BLIND_INDEX = "blind_index", "blind index"  # deployment-wide, so possible duplicates show across organisations
+    PLATFORM = "platform", "platform"  # secrets that belong to no organisation (users' TOTP seeds)
+
+
+class DataKey(models.Model):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="data_keys"
+    )
+    purpose = models.CharField(max_length=20, choices=KeyPurpose.choices)
+    version = models.PositiveIntegerField()
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "purpose", "version"], name="one_key_per_version"),
+        ]
+        ordering = ["organisation_id", "purpose", "version"]
+
+    def wrap_aad(self) -> bytes:
+        # Binding the wrapped key to its row stops anyone swapping one organisation's key into another's slot.
+        return f"datakey:{self.organisation_id or 0}:{self.purpose}:{self.version}".encode()

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from threefold.accounts.rules import allowed
+from threefold.web.modules import modules_for
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    actor = getattr(request, "actor", None)
+    return {
+        "actor": actor,
+        "nav_modules": modules_for(actor),
+        "can_manage_members": bool(actor and allowed(actor, "accounts.manage_members")),
+        "can_view_audit": bool(actor and allowed(actor, "audit.view_history")),
+        "demo_mode": settings.DEMO_MODE,
+        "quick_exit_url": settings.QUICK_EXIT_URL,
+    }

@@ -1,0 +1,82 @@
+"""Load the demo world (idempotent): organisations, users of every role with MFA, and fictitious survivors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from threefold.accounts import demo
+from threefold.accounts.actor import Actor
+from threefold.accounts.models import Membership, Organisation, User
+from threefold.accounts.roles import Role
+from threefold.accounts.services import create_organisation
+from threefold.protect import services as protect_services
+from threefold.protect.demo_data import demo_people
+from threefold.protect.models import PersonIndex
+from threefold.vault import names, sealed
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the fictitious demo world. Refuses to run unless THREEFOLD_DEMO is on."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError("The demo world loads only with THREEFOLD_DEMO=1 (make run sets it).")
+        with transaction.atomic():
+            orgs = {
+                o.key: create_organisation(o.name, o.type, o.country, is_demo=True, system_label="system:demo")
+                for o in demo.ORGANISATIONS
+            }
+            users = {u.email: self._user(u, orgs) for u in demo.USERS}
+            created = self._people(orgs, users)
+        self._print(created)
+
+    def _user(self, spec: demo.DemoUser, orgs: dict[str, Organisation]) -> User:
+        user = User.objects.filter(email=spec.email).first()
+        if user is None:
+            user = User.objects.create_user(spec.email, demo.DEMO_PASSWORD, display_name=spec.display_name)
+        EmailAddress.objects.update_or_create(
+            user=user, email=spec.email, defaults={"verified": True, "primary": True}
+        )
+        if spec.org_key and spec.role:
+            Membership.objects.update_or_create(
+                user=user, organisation=orgs[spec.org_key], defaults={"role": spec.role, "is_active": True}
+            )
+        if spec.with_totp and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, demo.totp_secret(spec.email))
+            RecoveryCodes.activate(user)
+        return user
+
+    def _people(self, orgs: dict[str, Organisation], users: dict[str, User]) -> int:
+        caseworkers = {
+            "shelter": users[f"caseworker@{demo.DEMO_DOMAIN}"],
+            "casa": users[f"caseworker.casa@{demo.DEMO_DOMAIN}"],
+        }
+        created = 0
+        for person in demo_people():
+            org = orgs[person.org_key]
+            digest = sealed.blind(names.exact_name_key(person.identity.full_name), kind="name")
+            if PersonIndex.objects.filter(kind="name", digest=digest, person__organisation=org).exists():
+                continue
+            user = caseworkers[person.org_key]
+            membership = Membership.objects.get(user=user, organisation=org)
+            protect_services.create_person(Actor(user, membership), person.identity, is_demo=True,
+                                           purpose="demo data")
+            created += 1
+        return created
+
+    def _print(self, created: int) -> None:
+        self.stdout.write(self.style.SUCCESS(f"Demo world ready ({created} new fictitious people)."))
+        self.stdout.write(f"Every demo login uses the password: {demo.DEMO_PASSWORD}")
+        self.stdout.write("Two-factor codes: python manage.py demo_totp EMAIL (or add the printed secret to an app).")
+        for spec in demo.USERS:
+            role = Role(spec.role).value if spec.role else "-"
+            mfa = "set up at first login" if not spec.with_totp else f"TOTP secret {demo.totp_secret(spec.email)}"
+            self.stdout.write(f"  {spec.email:<42} {role:<14} {mfa}")

@@ -1,0 +1,31 @@
+"""The modules of the navigation. A module appears only once it is built; nothing is shown that does not work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from threefold.accounts.actor import Actor
+from threefold.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class Module:
+    key: str
+    label: str | Promise
+    url_name: str
+    roles: frozenset[Role]
+
+
+MODULES: tuple[Module, ...] = (
+    Module("protect", _("Protect"), "protect:home",
+           frozenset({Role.SCREENER, Role.CASEWORKER, Role.SUPERVISOR, Role.LEGAL_OFFICER})),
+)
+
+
+def modules_for(actor: Actor | None) -> list[Module]:
+    if actor is None or actor.role is None:
+        return []
+    return [module for module in MODULES if actor.role in module.roles]
