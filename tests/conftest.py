@@ -79,6 +79,8 @@ def has_totp(user: User) -> bool:
 @pytest.fixture
 def make_person() -> Callable[..., Person]:
     def make(actor: Actor, given: str = "Olga", family: str = "Petrova", **extra: object) -> Person:
-        return protect_services.create_person(actor, Identity(given_names=given, family_names=family, **extra))  # type: ignore[arg-type]
+        return protect_services.create_person(
+            actor, Identity(given_names=given, family_names=family, **extra)
+        )  # type: ignore[arg-type]
 
     return make

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.test import Client
 
-from threefold.accounts.roles import Role
 from tests.conftest import MakeMember
+from threefold.accounts.roles import Role
 
 
 def test_caseworker_records_and_opens_a_person(org, make_member: MakeMember, client_for) -> None:

@@ -106,7 +106,9 @@ def env_key(
     return key
 
 
-def env_secret(name: str, *, default_file: Path | None = None, environ: Mapping[str, str] | None = None) -> str:
+def env_secret(
+    name: str, *, default_file: Path | None = None, environ: Mapping[str, str] | None = None
+) -> str:
     """A secret string from ``NAME``, ``NAME_FILE``, or a local default file (what ``make run`` creates).
 
     Returns "" when none is present; the caller decides whether that is acceptable.

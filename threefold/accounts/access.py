@@ -14,7 +14,7 @@ def grant_filter(actor: Actor) -> Q:
     """Grants that reach this actor: to them personally, or to their organisation (referrals)."""
     who = Q(grantee_user_id=actor.user.pk)
     if actor.organisation_id is not None:
-        who |= Q(grantee_organisation_id=actor.organisation_id)
+        who |= Q(grantee_organisation_id=actor.org_id)
     return who
 
 
@@ -28,7 +28,8 @@ def active_grant_exists(actor: Actor, obj: Model) -> bool:
 
 def granted_ids(actor: Actor, object_type: str) -> QuerySet[AccessGrant, str]:
     return (
-        AccessGrant.objects.active().filter(grant_filter(actor), object_type=object_type)
+        AccessGrant.objects.active()
+        .filter(grant_filter(actor), object_type=object_type)
         .values_list("object_id", flat=True)
     )
 
@@ -36,7 +37,7 @@ def granted_ids(actor: Actor, object_type: str) -> QuerySet[AccessGrant, str]:
 def members(actor: Actor) -> QuerySet[Membership]:
     if not allowed(actor, "accounts.manage_members"):
         return Membership.objects.none()
-    return Membership.objects.filter(organisation_id=actor.organisation_id).select_related("user")
+    return Membership.objects.filter(organisation_id=actor.org_id).select_related("user")
 
 
 def get_membership(actor: Actor, membership_id: int) -> Membership:
@@ -49,7 +50,7 @@ def get_membership(actor: Actor, membership_id: int) -> Membership:
 def invitations(actor: Actor) -> QuerySet[Invitation]:
     if not allowed(actor, "accounts.manage_members"):
         return Invitation.objects.none()
-    return Invitation.objects.filter(organisation_id=actor.organisation_id).select_related("invited_by")
+    return Invitation.objects.filter(organisation_id=actor.org_id).select_related("invited_by")
 
 
 def get_invitation(actor: Actor, invitation_id: int) -> Invitation:
@@ -61,4 +62,4 @@ def get_invitation(actor: Actor, invitation_id: int) -> Invitation:
 
 def colleague_ids(actor: Actor) -> QuerySet[Membership, int]:
     """Users who are members of the actor's organisation (whose activity a supervisor or admin may review)."""
-    return Membership.objects.filter(organisation_id=actor.organisation_id).values_list("user_id", flat=True)
+    return Membership.objects.filter(organisation_id=actor.org_id).values_list("user_id", flat=True)

@@ -26,6 +26,13 @@ class Actor:
         return self.membership.organisation_id if self.membership else None
 
     @property
+    def org_id(self) -> int:
+        """The acting organisation's id, for queries; an actor without a membership has none and may not query."""
+        if self.membership is None:
+            raise PermissionError("This user is not acting for any organisation.")
+        return self.membership.organisation_id
+
+    @property
     def role(self) -> Role | None:
         return Role(self.membership.role) if self.membership else None
 

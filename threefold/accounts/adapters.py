@@ -26,14 +26,18 @@ class MFAAdapter(DefaultMFAAdapter):
     def encrypt(self, text: str) -> str:
         # allauth stores TOTP seeds and recovery-code seeds as given; without this a database copy would let
         # anyone generate valid codes.
-        blob = sealed.seal(text.encode(), organisation_id=None, context=_MFA_CONTEXT, purpose=KeyPurpose.PLATFORM)
+        blob = sealed.seal(
+            text.encode(), organisation_id=None, context=_MFA_CONTEXT, purpose=KeyPurpose.PLATFORM
+        )
         return base64.b64encode(blob).decode("ascii")
 
     def decrypt(self, encrypted_text: str) -> str:
-        return sealed.unseal(base64.b64decode(encrypted_text), organisation_id=None, context=_MFA_CONTEXT).decode()
+        return sealed.unseal(
+            base64.b64decode(encrypted_text), organisation_id=None, context=_MFA_CONTEXT
+        ).decode()
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         # Someone whose role needs MFA cannot switch it off; they can only replace it.
         user = authenticator.user
-        roles = user.memberships.filter(is_active=True).values_list("role", flat=True)  # type: ignore[attr-defined]
+        roles = user.memberships.filter(is_active=True).values_list("role", flat=True)
         return not any(requires_mfa(role) for role in roles)

@@ -37,18 +37,29 @@ class DemoUser:
 ORGANISATIONS = (
     DemoOrganisation("shelter", "Safe Harbour Shelter (demo)", OrganisationType.NGO, "FR"),
     DemoOrganisation("casa", "Casa Esperanza (demo)", OrganisationType.NGO, "MX"),
-    DemoOrganisation("inspectorate", "Northern Labour Inspectorate (demo)", OrganisationType.LOCAL_GOVERNMENT, "GB"),
+    DemoOrganisation(
+        "inspectorate", "Northern Labour Inspectorate (demo)", OrganisationType.LOCAL_GOVERNMENT, "GB"
+    ),
     DemoOrganisation("club", "Riverside Advocacy Club (demo)", OrganisationType.ADVOCACY, "GH"),
 )
 
 USERS = (
-    *(DemoUser(f"{role.value.replace('_', '')}@{DEMO_DOMAIN}", f"Demo {role.value.replace('_', ' ')}", "shelter", role)
-      for role in Role),
+    *(
+        DemoUser(
+            f"{role.value.replace('_', '')}@{DEMO_DOMAIN}",
+            f"Demo {role.value.replace('_', ' ')}",
+            "shelter",
+            role,
+        )
+        for role in Role
+    ),
     DemoUser(f"caseworker.casa@{DEMO_DOMAIN}", "Demo caseworker (Casa)", "casa", Role.CASEWORKER),
     DemoUser(f"inspector@{DEMO_DOMAIN}", "Demo labour inspector", "inspectorate", Role.SCREENER),
     DemoUser(f"advocate@{DEMO_DOMAIN}", "Demo advocate", "club", Role.ANALYST),
     # Shows the compulsory MFA enrolment: this caseworker has no authenticator yet.
-    DemoUser(f"newcaseworker@{DEMO_DOMAIN}", "Demo new caseworker", "shelter", Role.CASEWORKER, with_totp=False),
+    DemoUser(
+        f"newcaseworker@{DEMO_DOMAIN}", "Demo new caseworker", "shelter", Role.CASEWORKER, with_totp=False
+    ),
 )
 
 

@@ -84,6 +84,8 @@ class MFARequiredMiddleware:
             and needs_mfa_enrolment(user)
         ):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "Set up two-factor authentication before using the API."}, status=403)
+                return JsonResponse(
+                    {"detail": "Set up two-factor authentication before using the API."}, status=403
+                )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

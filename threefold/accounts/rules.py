@@ -19,14 +19,17 @@ permissions = rules.RuleSet()
 
 
 def has_role(*roles: Role) -> rules.Predicate:
-    return rules.predicate(lambda actor: isinstance(actor, Actor) and actor.has_role(*roles),
-                           name=f"has_role({','.join(roles)})")
+    return rules.predicate(
+        lambda actor: isinstance(actor, Actor) and actor.has_role(*roles), name=f"has_role({','.join(roles)})"
+    )
 
 
 @rules.predicate
 def same_organisation(actor: Actor, obj: Any) -> bool:
-    return obj is not None and actor.organisation_id is not None and getattr(obj, "organisation_id", None) == (
-        actor.organisation_id
+    return (
+        obj is not None
+        and actor.organisation_id is not None
+        and getattr(obj, "organisation_id", None) == (actor.organisation_id)
     )
 
 
@@ -43,8 +46,9 @@ def has_active_grant(actor: Actor, obj: Any) -> bool:
     return obj is not None and active_grant_exists(actor, obj)
 
 
-is_member = rules.predicate(lambda actor: isinstance(actor, Actor) and actor.membership is not None,
-                            name="is_member")
+is_member = rules.predicate(
+    lambda actor: isinstance(actor, Actor) and actor.membership is not None, name="is_member"
+)
 identity_reader = has_role(Role.CASEWORKER, Role.SUPERVISOR, Role.LEGAL_OFFICER)
 
 permissions.add_rule("protect.add_person", has_role(Role.SCREENER, Role.CASEWORKER, Role.SUPERVISOR))

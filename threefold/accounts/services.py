@@ -35,12 +35,12 @@ def invite(actor: Actor, email: str, role: Role) -> tuple[Invitation, str]:
     """Invite someone by e-mail. Returns the invitation and the one-time token for the link (not stored)."""
     _require(actor, "accounts.manage_members")
     email = User.objects.normalize_email(email).strip().lower()
-    if Membership.objects.filter(organisation_id=actor.organisation_id, user__email__iexact=email).exists():
+    if Membership.objects.filter(organisation_id=actor.org_id, user__email__iexact=email).exists():
         raise ValidationError(_("%(email)s is already a member of this organisation.") % {"email": email})
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation.objects.create(
-            organisation_id=actor.organisation_id,
+            organisation_id=actor.org_id,
             email=email,
             role=role,
             token_hash=token_hash(token),
@@ -52,7 +52,9 @@ def invite(actor: Actor, email: str, role: Role) -> tuple[Invitation, str]:
 
 
 def find_invitation(token: str) -> Invitation | None:
-    invitation = Invitation.objects.select_related("organisation").filter(token_hash=token_hash(token)).first()
+    invitation = (
+        Invitation.objects.select_related("organisation").filter(token_hash=token_hash(token)).first()
+    )
     return invitation if invitation and invitation.is_pending else None
 
 
@@ -63,12 +65,16 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
         raise ValidationError(_("This invitation was sent to another e-mail address."))
     with transaction.atomic():
         membership, _created = Membership.objects.update_or_create(
-            user=user, organisation=invitation.organisation, defaults={"role": invitation.role, "is_active": True}
+            user=user,
+            organisation=invitation.organisation,
+            defaults={"role": invitation.role, "is_active": True},
         )
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         audit.record(
-            Actor(user, membership), Action.ROLE, membership,
+            Actor(user, membership),
+            Action.ROLE,
+            membership,
             details={"role": invitation.role, "via": "invitation", "invitation": invitation.pk},
         )
     return membership
@@ -106,8 +112,9 @@ def set_active(actor: Actor, membership: Membership, active: bool) -> None:
         audit.record(actor, Action.ROLE, membership, details={"active": active})
 
 
-def create_organisation(name: str, type: str, country: str, *, is_demo: bool = False,
-                        system_label: str = "system") -> Organisation:
+def create_organisation(
+    name: str, type: str, country: str, *, is_demo: bool = False, system_label: str = "system"
+) -> Organisation:
     country = country.strip().upper()
     if len(country) != 2 or not country.isalpha():
         raise ValidationError(_("country: use an ISO 3166-1 alpha-2 code such as FR or MX."))
@@ -116,8 +123,9 @@ def create_organisation(name: str, type: str, country: str, *, is_demo: bool = F
             name=name, defaults={"type": type, "country": country, "is_demo": is_demo}
         )
         if created:
-            audit.record(None, Action.CREATE, organisation, system_label=system_label,
-                         organisation_id=organisation.pk)
+            audit.record(
+                None, Action.CREATE, organisation, system_label=system_label, organisation_id=organisation.pk
+            )
     return organisation
 
 
@@ -126,7 +134,10 @@ def create_api_token(actor: Actor, name: str) -> tuple[ApiToken, str]:
     raw = "tf_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=actor.user, name=name.strip()[:100] or "API token", prefix=raw[:10], key_hash=token_hash(raw),
+            user=actor.user,
+            name=name.strip()[:100] or "API token",
+            prefix=raw[:10],
+            key_hash=token_hash(raw),
             expires_at=timezone.now() + timedelta(days=TOKEN_DAYS),
         )
         audit.record(actor, Action.GRANT, token, details={"kind": "api_token"})

@@ -30,11 +30,16 @@ def on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwa
 
 
 @receiver(auth_signals.user_login_failed)
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
-                    **kwargs: Any) -> None:
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # The attempted e-mail is not recorded: a mistyped password pasted into the e-mail field would be kept.
-    audit.record(None, Action.LOGIN_FAILED, system_label="anonymous",
-                 details={"ip": client_ip(request) if request else None})
+    audit.record(
+        None,
+        Action.LOGIN_FAILED,
+        system_label="anonymous",
+        details={"ip": client_ip(request) if request else None},
+    )
 
 
 @receiver(mfa_signals.authenticator_added)

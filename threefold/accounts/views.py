@@ -33,12 +33,16 @@ def _admin(request: HttpRequest) -> Actor:
 @require_GET
 def members(request: HttpRequest) -> HttpResponse:
     actor = _admin(request)
-    return render(request, "accounts/members.html", {
-        "members": access.members(actor),
-        "invitations": [i for i in access.invitations(actor) if i.is_pending],
-        "invite_form": InviteForm(),
-        "roles": Role,
-    })
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "members": access.members(actor),
+            "invitations": [i for i in access.invitations(actor) if i.is_pending],
+            "invite_form": InviteForm(),
+            "roles": Role,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,7 +52,9 @@ def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, token = services.invite(actor, form.cleaned_data["email"], Role(form.cleaned_data["role"]))
+            invitation, token = services.invite(
+                actor, form.cleaned_data["email"], Role(form.cleaned_data["role"])
+            )
         except ValidationError as exc:
             form.add_error("email", exc)
         else:
@@ -59,7 +65,8 @@ def invite(request: HttpRequest) -> HttpResponse:
                 _("You are invited to Threefold"),
                 _("%(org)s invites you to join Threefold. Open this link within 7 days: %(link)s")
                 % {"org": invitation.organisation.name, "link": link},
-                None, [invitation.email],
+                None,
+                [invitation.email],
             )
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("accounts:members")
@@ -121,8 +128,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            user = User.objects.create_user(invitation.email, form.cleaned_data["password1"],
-                                            display_name=form.cleaned_data["display_name"])
+            user = User.objects.create_user(
+                invitation.email,
+                form.cleaned_data["password1"],
+                display_name=form.cleaned_data["display_name"],
+            )
             # The link reached this inbox, which verifies the address.
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
             services.accept_invitation(invitation, user)

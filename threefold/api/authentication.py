@@ -21,8 +21,11 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("Send exactly: Authorization: Bearer <token>.")
         token = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=token_hash(header[1].decode("ascii", "replace")), revoked_at__isnull=True,
-                    expires_at__gt=timezone.now())
+            .filter(
+                key_hash=token_hash(header[1].decode("ascii", "replace")),
+                revoked_at__isnull=True,
+                expires_at__gt=timezone.now(),
+            )
             .first()
         )
         if token is None or not token.user.is_active:

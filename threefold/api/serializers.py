@@ -26,8 +26,12 @@ class IdentitySerializer(serializers.Serializer[Any]):
     def to_identity(self) -> Identity:
         data = self.validated_data
         return Identity(
-            given_names=data["given_names"], family_names=data["family_names"], aliases=tuple(data["aliases"]),
-            date_of_birth=data["date_of_birth"], phones=tuple(data["phones"]), emails=tuple(data["emails"]),
+            given_names=data["given_names"],
+            family_names=data["family_names"],
+            aliases=tuple(data["aliases"]),
+            date_of_birth=data["date_of_birth"],
+            phones=tuple(data["phones"]),
+            emails=tuple(data["emails"]),
         )
 
 

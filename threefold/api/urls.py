@@ -11,7 +11,9 @@ urlpatterns = [
     path("v1/persons/", login_not_required(views.PersonListView.as_view()), name="persons"),
     path("v1/persons/<str:reference>/", login_not_required(views.PersonDetailView.as_view()), name="person"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path(
+        "docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"
+    ),
     path("tokens/", web_views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", web_views.revoke_token, name="revoke_token"),
 ]

@@ -11,24 +11,34 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from threefold.accounts.actor import Actor
-from threefold.api.serializers import CreatedPersonSerializer, IdentitySerializer, MeSerializer, PersonSerializer
+from threefold.api.serializers import (
+    CreatedPersonSerializer,
+    IdentitySerializer,
+    MeSerializer,
+    PersonSerializer,
+)
 from threefold.protect import access, services
 from threefold.protect.identity import IdentityError
 
 
 def _actor(request: Request) -> Actor:
-    return request.actor  # type: ignore[attr-defined, no-any-return]
+    return request.actor  # type: ignore[attr-defined]
 
 
 class MeView(APIView):
     @extend_schema(responses=MeSerializer, summary="Who am I acting as")
     def get(self, request: Request) -> Response:
         actor = _actor(request)
-        return Response(MeSerializer({
-            "email": actor.user.email, "display_name": actor.user.display_name,
-            "organisation": actor.organisation.name if actor.organisation else None,
-            "role": actor.role.value if actor.role else None,
-        }).data)
+        return Response(
+            MeSerializer(
+                {
+                    "email": actor.user.email,
+                    "display_name": actor.user.display_name,
+                    "organisation": actor.organisation.name if actor.organisation else None,
+                    "role": actor.role.value if actor.role else None,
+                }
+            ).data
+        )
 
 
 class PersonListView(APIView):
@@ -37,7 +47,9 @@ class PersonListView(APIView):
         people = access.my_persons(_actor(request))
         return Response([PersonSerializer.from_opened(p) for p in people])
 
-    @extend_schema(request=IdentitySerializer, responses={201: CreatedPersonSerializer}, summary="Record a person")
+    @extend_schema(
+        request=IdentitySerializer, responses={201: CreatedPersonSerializer}, summary="Record a person"
+    )
     def post(self, request: Request) -> Response:
         serializer = IdentitySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

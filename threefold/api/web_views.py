@@ -28,11 +28,15 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST":
         _token, new_token = services.create_api_token(actor, request.POST.get("name", ""))
-    return render(request, "api/tokens.html", {
-        "tokens": ApiToken.objects.filter(user=actor.user, revoked_at__isnull=True),
-        "new_token": new_token,
-        "heading": _("API tokens"),
-    })
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "tokens": ApiToken.objects.filter(user=actor.user, revoked_at__isnull=True),
+            "new_token": new_token,
+            "heading": _("API tokens"),
+        },
+    )
 
 
 @require_POST

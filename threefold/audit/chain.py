@@ -24,7 +24,9 @@ def _default(value: Any) -> str:
 
 
 def canonical(fields: Mapping[str, Any]) -> bytes:
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default).encode()
+    return json.dumps(
+        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+    ).encode()
 
 
 def entry_hash(prev_hash: str, fields: Mapping[str, Any]) -> str:
@@ -54,16 +56,34 @@ def verify(entries: Iterable[ChainEntry], *, head: tuple[int, str] | None = None
     prev_hash, prev_seq, count = GENESIS, 0, 0
     for entry in entries:
         if entry.seq != prev_seq + 1:
-            return Verdict(False, count, prev_seq, prev_hash, entry.seq,
-                           f"sequence jumps from {prev_seq} to {entry.seq}: entries were removed or reordered")
+            return Verdict(
+                False,
+                count,
+                prev_seq,
+                prev_hash,
+                entry.seq,
+                f"sequence jumps from {prev_seq} to {entry.seq}: entries were removed or reordered",
+            )
         if entry.prev_hash != prev_hash:
-            return Verdict(False, count, prev_seq, prev_hash, entry.seq,
-                           "does not link to the entry before it: entries were removed, inserted or reordered")
+            return Verdict(
+                False,
+                count,
+                prev_seq,
+                prev_hash,
+                entry.seq,
+                "does not link to the entry before it: entries were removed, inserted or reordered",
+            )
         if entry_hash(entry.prev_hash, entry.fields) != entry.hash:
             return Verdict(False, count, prev_seq, prev_hash, entry.seq, "its content was altered")
         prev_hash, prev_seq, count = entry.hash, entry.seq, count + 1
     if head is not None and head != (prev_seq, prev_hash):
-        return Verdict(False, count, prev_seq, prev_hash, prev_seq + 1,
-                       f"the chain ends at entry {prev_seq} but the recorded head is entry {head[0]}: "
-                       "the newest entries were removed")
+        return Verdict(
+            False,
+            count,
+            prev_seq,
+            prev_hash,
+            prev_seq + 1,
+            f"the chain ends at entry {prev_seq} but the recorded head is entry {head[0]}: "
+            "the newest entries were removed",
+        )
     return Verdict(True, count, prev_seq, prev_hash)

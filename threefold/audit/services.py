@@ -46,9 +46,9 @@ def record(
             created_at=timezone.now(),
             actor_id=actor.user.pk if actor else None,
             actor_label=actor.label if actor else system_label,
-            organisation_id=organisation_id if organisation_id is not None else (
-                actor.organisation_id if actor else None
-            ),
+            organisation_id=organisation_id
+            if organisation_id is not None
+            else (actor.organisation_id if actor else None),
             action=str(action),
             object_type=object_type,
             object_id=object_id,

@@ -18,13 +18,17 @@ def _actor(request: HttpRequest) -> Actor:
 
 @require_GET
 def activity(request: HttpRequest) -> HttpResponse:
-    return render(request, "audit/entries.html", {"entries": access.recent(_actor(request)), "scope": "organisation"})
+    return render(
+        request, "audit/entries.html", {"entries": access.recent(_actor(request)), "scope": "organisation"}
+    )
 
 
 @require_GET
 def object_history(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
     entries = access.object_history(_actor(request), object_type, object_id)
-    return render(request, "audit/entries.html", {"entries": entries, "scope": "object", "object_id": object_id})
+    return render(
+        request, "audit/entries.html", {"entries": entries, "scope": "object", "object_id": object_id}
+    )
 
 
 @require_GET

@@ -30,7 +30,7 @@ class OpenedPerson:
 def _visible(actor: Actor) -> QuerySet[Person]:
     if not actor.reads_identities or actor.organisation_id is None:
         return Person.objects.none()
-    own = Q(organisation_id=actor.organisation_id, assigned_to=actor.user)
+    own = Q(organisation_id=actor.org_id, assigned_to=actor.user)
     shared = Q(pk__in=[int(pk) for pk in granted_ids(actor, PERSON)])
     return Person.objects.filter(own | shared).distinct()
 
@@ -44,13 +44,14 @@ def my_persons(actor: Actor) -> list[OpenedPerson]:
 
 
 def _open_many(persons: list[Person]) -> list[OpenedPerson]:
-    keys = sealed.keys_for(p.identity for p in persons if p.identity)
+    keys = sealed.keys_for(bytes(p.identity) for p in persons if p.identity)
     return [
         OpenedPerson(
             p,
             Identity.from_json(
-                sealed.unseal_json(p.identity, organisation_id=p.organisation_id, context=IDENTITY_CONTEXT,
-                                   keys=keys)
+                sealed.unseal_json(
+                    bytes(p.identity), organisation_id=p.organisation_id, context=IDENTITY_CONTEXT, keys=keys
+                )
             ),
         )
         for p in persons
@@ -62,7 +63,7 @@ def caseload(actor: Actor) -> QuerySet[Person]:
     """Supervisors see their organisation's whole caseload as references and assignments, never identities."""
     if not allowed(actor, "protect.view_caseload"):
         return Person.objects.none()
-    return Person.objects.filter(organisation_id=actor.organisation_id).prefetch_related("assigned_to")
+    return Person.objects.filter(organisation_id=actor.org_id).prefetch_related("assigned_to")
 
 
 def get_person_for_supervision(actor: Actor, reference: str) -> Person:
@@ -78,7 +79,7 @@ def open_person(actor: Actor, reference: str, *, purpose: str = "") -> OpenedPer
     if person is None or not allowed(actor, "protect.view_person", person) or not person.identity:
         raise Http404
     identity = Identity.from_json(
-        sealed.unseal_json(person.identity, organisation_id=person.organisation_id, context=IDENTITY_CONTEXT)
+        sealed.unseal_json(bytes(person.identity), organisation_id=person.organisation_id, context=IDENTITY_CONTEXT)
     )
     audit.record(actor, Action.VIEW, person, purpose=purpose)
     return OpenedPerson(person, identity)
@@ -89,7 +90,9 @@ def search(actor: Actor, query: str) -> list[OpenedPerson]:
 
     The query itself is never logged: the audit entry records that a search happened and how many matched.
     """
-    digests = {digest for _, digest in index_terms(_query_identity(query), lambda v, k: sealed.blind(v, kind=k))}
+    digests = {
+        digest for _, digest in index_terms(_query_identity(query), lambda v, k: sealed.blind(v, kind=k))
+    }
     if not digests:
         return []
     ids = PersonIndex.objects.filter(digest__in=digests).values_list("person_id", flat=True)

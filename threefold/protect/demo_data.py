@@ -39,12 +39,21 @@ def demo_people() -> list[DemoPerson]:
                 latin = anyascii(f"{given} {family}")
                 aliases = [latin] if latin != f"{given} {family}" else [f"{given[:1]}. {family}"]
                 aliases.append(fake.first_name())  # the name the person used while exploited
-                people.append(DemoPerson(org_key, Identity(
-                    given_names=given,
-                    family_names=family,
-                    aliases=tuple(aliases),
-                    date_of_birth=fake.date_of_birth(minimum_age=16, maximum_age=55),
-                    phones=(fake.msisdn()[:12] if index % 2 else "+44 7700 900" + f"{seed % 1000:03d}",),
-                    emails=() if index % 2 else (f"{anyascii(given).lower().replace(' ', '')}{seed % 100}@example.org",),
-                )))
+                people.append(
+                    DemoPerson(
+                        org_key,
+                        Identity(
+                            given_names=given,
+                            family_names=family,
+                            aliases=tuple(aliases),
+                            date_of_birth=fake.date_of_birth(minimum_age=16, maximum_age=55),
+                            phones=(
+                                fake.msisdn()[:12] if index % 2 else "+44 7700 900" + f"{seed % 1000:03d}",
+                            ),
+                            emails=()
+                            if index % 2
+                            else (f"{anyascii(given).lower().replace(' ', '')}{seed % 100}@example.org",),
+                        ),
+                    )
+                )
     return people

@@ -15,17 +15,29 @@ class PersonForm(forms.Form):
     given_names = forms.CharField(label=_("Given names"), max_length=200, required=False)
     family_names = forms.CharField(label=_("Family names"), max_length=200, required=False)
     aliases = forms.CharField(
-        label=_("Other names and aliases"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Other names and aliases"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line, in any script."),
     )
     date_of_birth = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty if unknown."),
     )
-    phones = forms.CharField(label=_("Phone numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("One per line, with the country code if you know it."))
-    emails = forms.CharField(label=_("E-mail addresses"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One per line."))
+    phones = forms.CharField(
+        label=_("Phone numbers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, with the country code if you know it."),
+    )
+    emails = forms.CharField(
+        label=_("E-mail addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean_date_of_birth(self) -> object:
@@ -70,7 +82,9 @@ class SearchForm(forms.Form):
 
 class BreakGlassForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why do you need this record now?"), min_length=10, max_length=1000,
+        label=_("Why do you need this record now?"),
+        min_length=10,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("This is recorded, shown to your organisation's admins, and cannot be deleted."),
     )

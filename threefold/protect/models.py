@@ -26,9 +26,13 @@ class Person(models.Model):
     """
 
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="persons")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="persons"
+    )
     identity = models.BinaryField(null=True)
-    assigned_to = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="assigned_persons", blank=True)
+    assigned_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="assigned_persons", blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

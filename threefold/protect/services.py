@@ -26,8 +26,9 @@ class ConflictError(Exception):
 
 
 def _write_identity(person: Person, identity: Identity) -> None:
-    person.identity = sealed.seal_json(identity.to_json(), organisation_id=person.organisation_id,
-                                       context=IDENTITY_CONTEXT)
+    person.identity = sealed.seal_json(
+        identity.to_json(), organisation_id=person.organisation_id, context=IDENTITY_CONTEXT
+    )
 
 
 def _reindex(person: Person, identity: Identity) -> None:
@@ -43,7 +44,7 @@ def create_person(actor: Actor, identity: Identity, *, is_demo: bool = False, pu
         raise PermissionDenied
     validate(identity, today=timezone.localdate())
     with transaction.atomic():
-        person = Person(organisation_id=actor.organisation_id, created_by=actor.user, is_demo=is_demo)
+        person = Person(organisation_id=actor.org_id, created_by=actor.user, is_demo=is_demo)
         _write_identity(person, identity)
         person.save()
         _reindex(person, identity)
@@ -75,9 +76,13 @@ def update_identity(actor: Actor, person: Person, identity: Identity, *, expecte
 def assign(actor: Actor, person: Person, user: User) -> None:
     if not allowed(actor, "protect.assign_person", person):
         raise PermissionDenied
-    membership = Membership.objects.filter(user=user, organisation_id=person.organisation_id, is_active=True).first()
+    membership = Membership.objects.filter(
+        user=user, organisation_id=person.organisation_id, is_active=True
+    ).first()
     if membership is None or membership.role not in IDENTITY_READER_ROLES:
-        raise IdentityError("assigned_to: only caseworkers, supervisors and legal officers of this organisation.")
+        raise IdentityError(
+            "assigned_to: only caseworkers, supervisors and legal officers of this organisation."
+        )
     with transaction.atomic():
         person.assigned_to.add(user)
         audit.record(actor, Action.GRANT, person, details={"assigned_user_id": user.pk})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from allauth.account.decorators import reauthentication_required
 from threefold.accounts.rules import allowed
 from threefold.protect import access, services
 from threefold.protect.forms import BreakGlassForm, PersonForm, SearchForm
@@ -31,10 +31,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         results = access.search(actor, form.cleaned_data["q"])
     people = access.my_persons(actor) if results is None else results
-    return render(request, "protect/home.html", {
-        "form": form, "people": people, "searched": results is not None,
-        "can_add_person": allowed(actor, "protect.add_person"),
-    })
+    return render(
+        request,
+        "protect/home.html",
+        {
+            "form": form,
+            "people": people,
+            "searched": results is not None,
+            "can_add_person": allowed(actor, "protect.add_person"),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,10 +66,15 @@ def add_person(request: HttpRequest) -> HttpResponse:
 def person(request: HttpRequest, reference: str) -> HttpResponse:
     actor = _actor(request)
     opened = access.open_person(actor, reference, purpose="case work")
-    return render(request, "protect/person.html", {
-        "opened": opened, "can_change": allowed(actor, "protect.change_person", opened.person),
-        "can_view_history": allowed(actor, "audit.view_history"),
-    })
+    return render(
+        request,
+        "protect/person.html",
+        {
+            "opened": opened,
+            "can_change": allowed(actor, "protect.change_person", opened.person),
+            "can_view_history": allowed(actor, "audit.view_history"),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,14 +83,22 @@ def edit_person(request: HttpRequest, reference: str) -> HttpResponse:
     opened = access.open_person(actor, reference, purpose="edit")
     if not allowed(actor, "protect.change_person", opened.person):
         raise PermissionDenied
-    form = PersonForm(request.POST or None, initial=PersonForm.initial_from(opened.identity, opened.person.version))
+    form = PersonForm(
+        request.POST or None, initial=PersonForm.initial_from(opened.identity, opened.person.version)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_identity(actor, opened.person, form.identity(),
-                                     expected_version=form.cleaned_data["version"] or 0)
+            services.update_identity(
+                actor, opened.person, form.identity(), expected_version=form.cleaned_data["version"] or 0
+            )
         except services.ConflictError:
-            form.add_error(None, _("Someone else saved this record while you were editing it. Nothing was "
-                                   "overwritten: reload the page to see their changes, then make yours again."))
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this record while you were editing it. Nothing was "
+                    "overwritten: reload the page to see their changes, then make yours again."
+                ),
+            )
         except IdentityError as exc:
             form.add_error(None, str(exc))
         else:

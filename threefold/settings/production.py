@@ -18,7 +18,9 @@ ALLOWED_HOSTS = env_list("THREEFOLD_ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ConfigError("THREEFOLD_ALLOWED_HOSTS must list the host names this deployment answers to.")
 if not env_bool("THREEFOLD_SECURE_COOKIES", True):
-    raise ConfigError("THREEFOLD_SECURE_COOKIES cannot be turned off in production: cookies go over HTTPS only.")
+    raise ConfigError(
+        "THREEFOLD_SECURE_COOKIES cannot be turned off in production: cookies go over HTTPS only."
+    )
 if DEMO_MODE:
     raise ConfigError("THREEFOLD_DEMO must be off in production.")
 

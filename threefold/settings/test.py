@@ -7,7 +7,7 @@ os.environ.setdefault("THREEFOLD_SECRET_KEY", "test-secret-key-not-for-any-deplo
 os.environ.setdefault("THREEFOLD_MASTER_KEY", base64.b64encode(b"T" * 32).decode())
 os.environ.setdefault("THREEFOLD_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var", "test"))
 
-from threefold.settings.base import *  # noqa: E402
+from threefold.settings.base import *
 
 # Argon2 is the production hasher (see base); the suite creates hundreds of users, so it hashes cheaply.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]

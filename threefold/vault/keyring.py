@@ -47,11 +47,20 @@ def unwrap(data_key: DataKey) -> bytes:
     return _unwrap_cached(_fingerprint(master_key()), bytes(data_key.wrapped), data_key.wrap_aad())
 
 
+def owner(organisation_id: int | None) -> dict[str, object]:
+    """Filter arguments for an organisation's keys, or for the platform's (which have no organisation)."""
+    return {"organisation__isnull": True} if organisation_id is None else {"organisation_id": organisation_id}
+
+
 def active_key(organisation_id: int | None, purpose: KeyPurpose) -> DataKey:
     """The newest live key of an organisation (or of the platform) for a purpose, created on first use."""
     key = (
-        DataKey.objects.filter(organisation_id=organisation_id, purpose=purpose, retired_at__isnull=True,
-                               destroyed_at__isnull=True)
+        DataKey.objects.filter(
+            **owner(organisation_id),
+            purpose=purpose,
+            retired_at__isnull=True,
+            destroyed_at__isnull=True,
+        )
         .order_by("-version")
         .first()
     )
@@ -60,8 +69,14 @@ def active_key(organisation_id: int | None, purpose: KeyPurpose) -> DataKey:
 
 def _create(organisation_id: int | None, purpose: KeyPurpose) -> DataKey:
     with transaction.atomic():
-        last = DataKey.objects.filter(organisation_id=organisation_id, purpose=purpose).order_by("-version").first()
-        key = DataKey(organisation_id=organisation_id, purpose=purpose, version=(last.version + 1) if last else 1)
+        last = (
+            DataKey.objects.filter(**owner(organisation_id), purpose=purpose)
+            .order_by("-version")
+            .first()
+        )
+        key = DataKey(
+            organisation_id=organisation_id, purpose=purpose, version=(last.version + 1) if last else 1
+        )
         key.wrapped = crypto.wrap_key(master_key(), crypto.new_key(), aad=key.wrap_aad())
         key.save()
     return key

@@ -8,7 +8,10 @@ from django.utils import timezone
 
 class KeyPurpose(models.TextChoices):
     DATA = "data", "data"  # encrypts one organisation's identifying fields
-    BLIND_INDEX = "blind_index", "blind index"  # deployment-wide, so possible duplicates show across organisations
+    BLIND_INDEX = (
+        "blind_index",
+        "blind index",
+    )  # deployment-wide, so possible duplicates show across organisations
     PLATFORM = "platform", "platform"  # secrets that belong to no organisation (users' TOTP seeds)
 
 
@@ -25,7 +28,9 @@ class DataKey(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "purpose", "version"], name="one_key_per_version"),
+            models.UniqueConstraint(
+                fields=["organisation", "purpose", "version"], name="one_key_per_version"
+            ),
         ]
         ordering = ["organisation_id", "purpose", "version"]
 

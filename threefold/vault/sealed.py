@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from threefold.vault import crypto
-from threefold.vault.keyring import _create, active_key, unwrap
+from threefold.vault.keyring import _create, active_key, owner, unwrap
 from threefold.vault.models import DataKey, KeyPurpose
 
 _KEY_ID = struct.Struct(">Q")
@@ -27,7 +27,9 @@ def _aad(organisation_id: int | None, context: str) -> bytes:
     return f"org:{organisation_id or 0}|{context}".encode()
 
 
-def seal(plaintext: bytes, *, organisation_id: int | None, context: str, purpose: KeyPurpose = KeyPurpose.DATA) -> bytes:
+def seal(
+    plaintext: bytes, *, organisation_id: int | None, context: str, purpose: KeyPurpose = KeyPurpose.DATA
+) -> bytes:
     key = active_key(organisation_id, purpose)
     return _KEY_ID.pack(key.pk) + crypto.encrypt(unwrap(key), plaintext, aad=_aad(organisation_id, context))
 
@@ -38,9 +40,13 @@ def _split(blob: bytes) -> tuple[int, bytes]:
     return _KEY_ID.unpack(blob[: _KEY_ID.size])[0], blob[_KEY_ID.size :]
 
 
-def unseal(blob: bytes, *, organisation_id: int | None, context: str, keys: dict[int, DataKey] | None = None) -> bytes:
+def unseal(
+    blob: bytes, *, organisation_id: int | None, context: str, keys: dict[int, DataKey] | None = None
+) -> bytes:
     key_id, token = _split(bytes(blob))
-    key = (keys or {}).get(key_id) or DataKey.objects.filter(pk=key_id, organisation_id=organisation_id).first()
+    key = (keys or {}).get(key_id) or DataKey.objects.filter(
+        pk=key_id, **owner(organisation_id)
+    ).first()
     if key is None or key.organisation_id != organisation_id:
         raise crypto.DecryptionError("The key that sealed this value does not belong to its organisation.")
     return crypto.decrypt(unwrap(key), token, aad=_aad(organisation_id, context))
@@ -53,7 +59,9 @@ def keys_for(blobs: Iterable[bytes]) -> dict[int, DataKey]:
 
 
 def seal_json(value: dict[str, Any], *, organisation_id: int | None, context: str) -> bytes:
-    return seal(json.dumps(value, ensure_ascii=False).encode(), organisation_id=organisation_id, context=context)
+    return seal(
+        json.dumps(value, ensure_ascii=False).encode(), organisation_id=organisation_id, context=context
+    )
 
 
 def unseal_json(
@@ -67,7 +75,9 @@ def unseal_json(
 def _blind_key() -> bytes:
     # The oldest live blind-index key, always: rotating it would orphan every stored digest.
     key = (
-        DataKey.objects.filter(organisation__isnull=True, purpose=KeyPurpose.BLIND_INDEX, destroyed_at__isnull=True)
+        DataKey.objects.filter(
+            organisation__isnull=True, purpose=KeyPurpose.BLIND_INDEX, destroyed_at__isnull=True
+        )
         .order_by("version")
         .first()
     )
@@ -116,9 +126,9 @@ def rotate_organisation(organisation_id: int, *, progress: Callable[[int], None]
         new_key = _create(organisation_id, KeyPurpose.DATA)
         all_keys = {k.pk: k for k in DataKey.objects.filter(organisation_id=organisation_id)}
         for column in SEALED_COLUMNS:
-            rows = column.model._default_manager.filter(**{column.organisation_field: organisation_id}).exclude(
-                **{f"{column.field}__isnull": True}
-            )
+            rows = column.model._default_manager.filter(
+                **{column.organisation_field: organisation_id}
+            ).exclude(**{f"{column.field}__isnull": True})
             for row in rows.iterator(chunk_size=500):
                 blob = getattr(row, column.field)
                 if not blob:

@@ -20,8 +20,12 @@ class Module:
 
 
 MODULES: tuple[Module, ...] = (
-    Module("protect", _("Protect"), "protect:home",
-           frozenset({Role.SCREENER, Role.CASEWORKER, Role.SUPERVISOR, Role.LEGAL_OFFICER})),
+    Module(
+        "protect",
+        _("Protect"),
+        "protect:home",
+        frozenset({Role.SCREENER, Role.CASEWORKER, Role.SUPERVISOR, Role.LEGAL_OFFICER}),
+    ),
 )
 
 

@@ -29,8 +29,11 @@ class Command(BaseCommand):
             from threefold.audit.models import AuditEntry
 
             if not AuditEntry.objects.filter(hash=expected).exists():
-                raise CommandError(f"The expected head {expected} is not in the chain: history was rewritten.")
+                raise CommandError(
+                    f"The expected head {expected} is not in the chain: history was rewritten."
+                )
         self.stdout.write(
-            self.style.SUCCESS(f"Audit chain intact: {verdict.count} entries; head {verdict.head_seq} "
-                               f"{verdict.head_hash}")
+            self.style.SUCCESS(
+                f"Audit chain intact: {verdict.count} entries; head {verdict.head_seq} {verdict.head_hash}"
+            )
         )

@@ -31,7 +31,9 @@ class Command(BaseCommand):
             raise CommandError("The demo world loads only with THREEFOLD_DEMO=1 (make run sets it).")
         with transaction.atomic():
             orgs = {
-                o.key: create_organisation(o.name, o.type, o.country, is_demo=True, system_label="system:demo")
+                o.key: create_organisation(
+                    o.name, o.type, o.country, is_demo=True, system_label="system:demo"
+                )
                 for o in demo.ORGANISATIONS
             }
             users = {u.email: self._user(u, orgs) for u in demo.USERS}
@@ -49,7 +51,10 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(
                 user=user, organisation=orgs[spec.org_key], defaults={"role": spec.role, "is_active": True}
             )
-        if spec.with_totp and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if (
+            spec.with_totp
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, demo.totp_secret(spec.email))
             RecoveryCodes.activate(user)
         return user
@@ -67,16 +72,23 @@ class Command(BaseCommand):
                 continue
             user = caseworkers[person.org_key]
             membership = Membership.objects.get(user=user, organisation=org)
-            protect_services.create_person(Actor(user, membership), person.identity, is_demo=True,
-                                           purpose="demo data")
+            protect_services.create_person(
+                Actor(user, membership), person.identity, is_demo=True, purpose="demo data"
+            )
             created += 1
         return created
 
     def _print(self, created: int) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo world ready ({created} new fictitious people)."))
         self.stdout.write(f"Every demo login uses the password: {demo.DEMO_PASSWORD}")
-        self.stdout.write("Two-factor codes: python manage.py demo_totp EMAIL (or add the printed secret to an app).")
+        self.stdout.write(
+            "Two-factor codes: python manage.py demo_totp EMAIL (or add the printed secret to an app)."
+        )
         for spec in demo.USERS:
             role = Role(spec.role).value if spec.role else "-"
-            mfa = "set up at first login" if not spec.with_totp else f"TOTP secret {demo.totp_secret(spec.email)}"
+            mfa = (
+                "set up at first login"
+                if not spec.with_totp
+                else f"TOTP secret {demo.totp_secret(spec.email)}"
+            )
             self.stdout.write(f"  {spec.email:<42} {role:<14} {mfa}")
