@@ -21,6 +21,7 @@ from threefold.accounts.forms import AcceptInvitationForm, InviteForm, RoleForm
 from threefold.accounts.models import User
 from threefold.accounts.roles import Role
 from threefold.accounts.rules import allowed
+from threefold.web.tasks import send_email_in_background
 
 
 def _admin(request: HttpRequest) -> Actor:
@@ -59,13 +60,10 @@ def invite(request: HttpRequest) -> HttpResponse:
             form.add_error("email", exc)
         else:
             link = request.build_absolute_uri(reverse("accounts:accept_invitation", args=[token]))
-            from django.core.mail import send_mail
-
-            send_mail(
+            send_email_in_background(
                 _("You are invited to Threefold"),
                 _("%(org)s invites you to join Threefold. Open this link within 7 days: %(link)s")
                 % {"org": invitation.organisation.name, "link": link},
-                None,
                 [invitation.email],
             )
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})

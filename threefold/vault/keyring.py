@@ -69,11 +69,7 @@ def active_key(organisation_id: int | None, purpose: KeyPurpose) -> DataKey:
 
 def _create(organisation_id: int | None, purpose: KeyPurpose) -> DataKey:
     with transaction.atomic():
-        last = (
-            DataKey.objects.filter(**owner(organisation_id), purpose=purpose)
-            .order_by("-version")
-            .first()
-        )
+        last = DataKey.objects.filter(**owner(organisation_id), purpose=purpose).order_by("-version").first()
         key = DataKey(
             organisation_id=organisation_id, purpose=purpose, version=(last.version + 1) if last else 1
         )

@@ -44,9 +44,7 @@ def unseal(
     blob: bytes, *, organisation_id: int | None, context: str, keys: dict[int, DataKey] | None = None
 ) -> bytes:
     key_id, token = _split(bytes(blob))
-    key = (keys or {}).get(key_id) or DataKey.objects.filter(
-        pk=key_id, **owner(organisation_id)
-    ).first()
+    key = (keys or {}).get(key_id) or DataKey.objects.filter(pk=key_id, **owner(organisation_id)).first()
     if key is None or key.organisation_id != organisation_id:
         raise crypto.DecryptionError("The key that sealed this value does not belong to its organisation.")
     return crypto.decrypt(unwrap(key), token, aad=_aad(organisation_id, context))
