@@ -17,4 +17,5 @@ def test_invitation_link_never_crosses_the_queue_in_plaintext() -> None:
     )
     # The test settings run tasks immediately; the message arrives whole.
     assert len(mail.outbox) == 1
-    assert "SECRET-TOKEN" in mail.outbox[0].body and mail.outbox[0].to == ["a@example.org"]
+    assert "SECRET-TOKEN" in mail.outbox[0].body
+    assert mail.outbox[0].to == ["a@example.org"]
