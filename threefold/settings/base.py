@@ -225,7 +225,14 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Background work: the database backend needs no other server. Production may use Redis (see README).
-TASKS = {"default": {"BACKEND": env_str("THREEFOLD_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": env_str("THREEFOLD_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    # Redis through RQ (pip install django-tasks-rq); workers: manage.py rqworker --job-class django_tasks_rq.Job
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {"default": {"URL": env_str("THREEFOLD_REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 EMAIL_BACKEND = env_str("THREEFOLD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("THREEFOLD_FROM_EMAIL", "threefold@localhost")
