@@ -31,13 +31,17 @@ def _require(actor: Actor, permission: str) -> None:
         raise PermissionDenied
 
 
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 def invite(actor: Actor, email: str, role: Role) -> tuple[Invitation, str]:
     """Invite someone by e-mail. Returns the invitation and the one-time token for the link (not stored)."""
     _require(actor, "accounts.manage_members")
     email = User.objects.normalize_email(email).strip().lower()
     if Membership.objects.filter(organisation_id=actor.org_id, user__email__iexact=email).exists():
         raise ValidationError(_("%(email)s is already a member of this organisation.") % {"email": email})
-    token = secrets.token_urlsafe(32)
+    token = new_invitation_token()
     with transaction.atomic():
         invitation = Invitation.objects.create(
             organisation_id=actor.org_id,
