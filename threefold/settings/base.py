@@ -34,6 +34,8 @@ THREEFOLD_MASTER_KEY = env_key("THREEFOLD_MASTER_KEY", required=False, default_f
 ALLOWED_HOSTS = env_list("THREEFOLD_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 
 INSTALLED_APPS = [
+    # First, so its templates override allauth's (layout, login page, form elements).
+    "threefold.web",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,7 +57,6 @@ INSTALLED_APPS = [
     "threefold.audit",
     "threefold.accounts",
     "threefold.protect",
-    "threefold.web",
     "threefold.api",
 ]
 
