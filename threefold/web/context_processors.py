@@ -18,4 +18,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "can_view_audit": bool(actor and allowed(actor, "audit.view_history")),
         "demo_mode": settings.DEMO_MODE,
         "quick_exit_url": settings.QUICK_EXIT_URL,
+        "other_memberships": [
+            m
+            for m in actor.user.memberships.select_related("organisation")
+            if m.is_active and m.pk != actor.membership.pk
+        ]
+        if actor and actor.membership
+        else [],
     }

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
+from threefold.accounts.middleware import ACTIVE_ORG_KEY, build_actor
+from threefold.accounts.models import User
 from threefold.accounts.roles import Role
 from threefold.accounts.rules import allowed
+from threefold.audit import services as audit
+from threefold.audit.models import Action
 
 
 @require_GET
@@ -30,3 +34,23 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_POST
+def switch_organisation(request: HttpRequest) -> HttpResponse:
+    """Act for another organisation the user belongs to. Only active memberships count."""
+    try:
+        organisation_id = int(request.POST.get("organisation", ""))
+    except ValueError:
+        return HttpResponseBadRequest("organisation must be a number")
+    user = request.user
+    if (
+        not isinstance(user, User)
+        or not user.memberships.filter(organisation_id=organisation_id, is_active=True).exists()
+    ):
+        raise Http404
+    request.session[ACTIVE_ORG_KEY] = organisation_id
+    audit.record(
+        build_actor(request, user), Action.LOGIN, details={"switched_to_organisation": organisation_id}
+    )
+    return redirect("web:home")
