@@ -53,7 +53,8 @@ def record(
             object_type=object_type,
             object_id=object_id,
             purpose=purpose,
-            ip=actor.ip if actor else None,
+            # Normalised as the database will store it (IPv6 compressed, lower case), or the hash would not match.
+            ip=AuditEntry._meta.get_field("ip").to_python(actor.ip) if actor and actor.ip else None,
             details=details or {},
             prev_hash=head.hash,
         )

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "threefold.web.middleware.NoStoreMiddleware",
     "threefold.accounts.middleware.ActorMiddleware",
     "threefold.accounts.middleware.MFARequiredMiddleware",
     # django-axes must come last: it turns a lockout into a response after the others ran.

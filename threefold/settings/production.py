@@ -39,3 +39,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
+EMAIL_HOST = env_str("THREEFOLD_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("THREEFOLD_EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("THREEFOLD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("THREEFOLD_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("THREEFOLD_EMAIL_TLS", True)
+EMAIL_TIMEOUT = 20

@@ -1,4 +1,4 @@
-"""Data keys for organisations: create, unwrap (cached), rotate and destroy. Used by ``threefold.vault.fields``."""
+"""Data keys for organisations and the platform: create, unwrap (cached), re-wrap and destroy. Used by ``sealed``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import hashlib
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from threefold.vault import crypto
@@ -43,7 +43,8 @@ def _fingerprint(key: bytes) -> str:
 
 def unwrap(data_key: DataKey) -> bytes:
     if data_key.destroyed_at is not None or not data_key.wrapped:
-        raise KeyDestroyed(f"Key {data_key.pk} was destroyed on {data_key.destroyed_at:%Y-%m-%d}.")
+        when = f" on {data_key.destroyed_at:%Y-%m-%d}" if data_key.destroyed_at else ""
+        raise KeyDestroyed(f"Key {data_key.pk} was destroyed{when}: what it protected cannot be read.")
     return _unwrap_cached(_fingerprint(master_key()), bytes(data_key.wrapped), data_key.wrap_aad())
 
 
@@ -68,13 +69,15 @@ def active_key(organisation_id: int | None, purpose: KeyPurpose) -> DataKey:
 
 
 def _create(organisation_id: int | None, purpose: KeyPurpose) -> DataKey:
-    with transaction.atomic():
-        last = DataKey.objects.filter(**owner(organisation_id), purpose=purpose).order_by("-version").first()
-        key = DataKey(
-            organisation_id=organisation_id, purpose=purpose, version=(last.version + 1) if last else 1
-        )
-        key.wrapped = crypto.wrap_key(master_key(), crypto.new_key(), aad=key.wrap_aad())
-        key.save()
+    last = DataKey.objects.filter(**owner(organisation_id), purpose=purpose).order_by("-version").first()
+    key = DataKey(organisation_id=organisation_id, purpose=purpose, version=(last.version + 1) if last else 1)
+    key.wrapped = crypto.wrap_key(master_key(), crypto.new_key(), aad=key.wrap_aad())
+    try:
+        with transaction.atomic():
+            key.save()
+    except IntegrityError:
+        # Another process created this version at the same moment; theirs wins, so everyone uses one key.
+        return DataKey.objects.get(**owner(organisation_id), purpose=purpose, version=key.version)
     return key
 
 

@@ -31,6 +31,12 @@ class DataKey(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "purpose", "version"], name="one_key_per_version"
             ),
+            # NULL organisations are never equal in a unique index: platform keys need their own constraint.
+            models.UniqueConstraint(
+                fields=["purpose", "version"],
+                condition=models.Q(organisation__isnull=True),
+                name="one_platform_key_per_version",
+            ),
         ]
         ordering = ["organisation_id", "purpose", "version"]
 

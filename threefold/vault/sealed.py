@@ -108,8 +108,9 @@ def register(model: type[models.Model], field: str, *, organisation_field: str =
 def rotate_organisation(organisation_id: int, *, progress: Callable[[int], None] | None = None) -> int:
     """Give an organisation a new data key and re-encrypt every sealed value it owns with it.
 
-    The old key is retired, not destroyed, so backups taken before the rotation can still be restored; destroy
-    it separately when those backups have expired.
+    The old key is retired, not destroyed, so an operator can check the result first; ``rotate_keys
+    --destroy-retired`` then shreds it. Backups keep their own copy of the wrapped keys: to make old backups
+    unreadable, re-wrap under a new master key and destroy the old master key as well.
     """
     count = 0
     with transaction.atomic():

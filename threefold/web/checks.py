@@ -35,7 +35,7 @@ def threefold_deploy_checks(app_configs: Any = None, **kwargs: Any) -> list[Chec
         problems.append(
             Warning(
                 "E-mail goes to the console: invitations will not reach anyone.",
-                hint="Set THREEFOLD_EMAIL_BACKEND and the EMAIL_* settings.",
+                hint="Set THREEFOLD_EMAIL_BACKEND and THREEFOLD_EMAIL_HOST, _PORT, _USER, _PASSWORD, _TLS.",
                 id="threefold.W003",
             )
         )

@@ -50,7 +50,6 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
     ):
         raise Http404
     request.session[ACTIVE_ORG_KEY] = organisation_id
-    audit.record(
-        build_actor(request, user), Action.LOGIN, details={"switched_to_organisation": organisation_id}
-    )
+    actor = build_actor(request, user)
+    audit.record(actor, Action.UPDATE, actor.membership, details={"acting_for_organisation": organisation_id})
     return redirect("web:home")

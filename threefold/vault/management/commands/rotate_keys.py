@@ -1,10 +1,11 @@
 """Rotate encryption keys without losing data.
 
 * default: every organisation gets a new data key and all its sealed values are re-encrypted with it; the old
-  keys are retired (kept, so older backups can still be restored).
+  keys are retired (kept until you have checked the result, then shredded with ``--destroy-retired``).
 * ``--new-master-key-file F``: re-wrap every key under a new master key (the data itself is unchanged); then
   point THREEFOLD_MASTER_KEY(_FILE) at the new key and restart.
-* ``--destroy-retired``: crypto-shred retired keys once no backup needs them.
+* ``--destroy-retired``: crypto-shred retired keys. Backups hold their own wrapped copies: to make those
+  unreadable too, re-wrap under a new master key and destroy the old master key.
 """
 
 from __future__ import annotations
