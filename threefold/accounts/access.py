@@ -1,4 +1,4 @@
-"""Reads of accounts data (memberships, invitations, grants) scoped to the acting organisation."""
+"""Reads of accounts data (memberships, invitations, grants, API tokens), scoped to the acting org or user."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from threefold.accounts.actor import Actor
-from threefold.accounts.models import AccessGrant, Invitation, Membership
+from threefold.accounts.models import AccessGrant, ApiToken, Invitation, Membership
 from threefold.accounts.rules import allowed
 
 
@@ -63,3 +63,16 @@ def get_invitation(actor: Actor, invitation_id: int) -> Invitation:
 def colleague_ids(actor: Actor) -> QuerySet[Membership, int]:
     """Users who are members of the actor's organisation (whose activity a supervisor or admin may review)."""
     return Membership.objects.filter(organisation_id=actor.org_id).values_list("user_id", flat=True)
+
+
+def my_tokens(actor: Actor) -> QuerySet[ApiToken]:
+    """The actor's own API tokens that were not revoked (a token is a credential: nobody sees another's)."""
+    return ApiToken.objects.filter(user_id=actor.user.pk, revoked_at__isnull=True)
+
+
+def get_my_token(actor: Actor, token_id: int) -> ApiToken:
+    """One of the actor's own live tokens; anyone else's, or one already revoked, is a 404."""
+    try:
+        return my_tokens(actor).get(pk=token_id)
+    except ApiToken.DoesNotExist:
+        raise Http404 from None

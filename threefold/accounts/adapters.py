@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
 from threefold.accounts.roles import requires_mfa
@@ -20,6 +22,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People join an organisation by invitation only (see accounts.views.accept_invitation).
         return False
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        # allauth passes the address as ``email``; django-axes reads the user name from the ``login`` key
+        # (AXES_USERNAME_FORM_FIELD, the login form's field). Without it every failure was recorded under no
+        # user name, so five failures locked out everyone behind the same IP and a success reset nothing.
+        email = credentials.get("email")
+        if isinstance(email, str) and "login" not in credentials:
+            credentials["login"] = email.strip().lower()
+        return super().authenticate(request, **credentials)
 
 
 class MFAAdapter(DefaultMFAAdapter):
@@ -39,5 +50,8 @@ class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         # Someone whose role needs MFA cannot switch it off; they can only replace it.
         user = authenticator.user
+        if user.is_superuser:
+            # Platform admins must keep MFA too (MFARequiredMiddleware forces them to enrol).
+            return False
         roles = user.memberships.filter(is_active=True).values_list("role", flat=True)
         return not any(requires_mfa(role) for role in roles)

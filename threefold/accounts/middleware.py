@@ -72,6 +72,7 @@ class MFARequiredMiddleware:
     """Anyone whose role touches survivor data must set up TOTP before doing anything else."""
 
     ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/healthz")
+    API_PREFIX = "/api/v1/"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -83,7 +84,8 @@ class MFARequiredMiddleware:
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and needs_mfa_enrolment(user)
         ):
-            if request.path.startswith("/api/"):
+            # API clients get JSON; the token page under /api/tokens/ is a browser page and gets the redirect.
+            if request.path.startswith(self.API_PREFIX):
                 return JsonResponse(
                     {"detail": "Set up two-factor authentication before using the API."}, status=403
                 )

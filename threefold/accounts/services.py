@@ -86,6 +86,8 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
 
 def revoke_invitation(actor: Actor, invitation: Invitation) -> None:
     _require(actor, "accounts.manage_members")
+    if invitation.organisation_id != actor.organisation_id:
+        raise PermissionDenied
     with transaction.atomic():
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -108,6 +110,8 @@ def change_role(actor: Actor, membership: Membership, role: Role) -> None:
 
 def set_active(actor: Actor, membership: Membership, active: bool) -> None:
     _require(actor, "accounts.manage_members")
+    if membership.organisation_id != actor.organisation_id:
+        raise PermissionDenied
     if membership.user_id == actor.user.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
     with transaction.atomic():

@@ -44,7 +44,11 @@ class MeView(APIView):
 class PersonListView(APIView):
     @extend_schema(responses=PersonSerializer(many=True), summary="People the caller may open")
     def get(self, request: Request) -> Response:
-        people = access.my_persons(_actor(request))
+        actor = _actor(request)
+        if not actor.reads_identities:
+            # Same answer as the web: a role that never reads identities has no list to ask for.
+            return Response({"detail": "Your role cannot read identities."}, status=status.HTTP_403_FORBIDDEN)
+        people = access.my_persons(actor)
         return Response([PersonSerializer.from_opened(p) for p in people])
 
     @extend_schema(

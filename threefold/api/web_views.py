@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from threefold.accounts import services
+from threefold.accounts import access, services
 from threefold.accounts.actor import Actor
-from threefold.accounts.models import ApiToken
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -32,7 +31,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         request,
         "api/tokens.html",
         {
-            "tokens": ApiToken.objects.filter(user=actor.user, revoked_at__isnull=True),
+            "tokens": access.my_tokens(actor),
             "new_token": new_token,
             "heading": _("API tokens"),
         },
@@ -42,8 +41,5 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     actor = _actor(request)
-    token = ApiToken.objects.filter(pk=token_id, user=actor.user).first()
-    if token is None:
-        raise Http404
-    services.revoke_api_token(actor, token)
+    services.revoke_api_token(actor, access.get_my_token(actor, token_id))
     return redirect("api:tokens")

@@ -29,7 +29,11 @@ def recent(actor: Actor) -> QuerySet[AuditEntry]:
 
 def object_history(actor: Actor, object_type: str, object_id: str) -> QuerySet[AuditEntry]:
     """Who saw or changed one record, as far as the actor's organisation is concerned."""
-    entries = _scope(actor).filter(object_type=object_type, object_id=object_id)[:PAGE]
+    scoped = _scope(actor).filter(object_type=object_type, object_id=object_id)
+    if not scoped.exists():
+        # Not-yours is a 404: another organisation's record (or one that does not exist) has no history here.
+        raise Http404
+    entries = scoped[:PAGE]
     services.record(actor, Action.VIEW, ("audit.object_history", f"{object_type}:{object_id}"[:64]))
     return entries
 

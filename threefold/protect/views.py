@@ -26,6 +26,9 @@ def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
 @require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
+    if not (actor.reads_identities or allowed(actor, "protect.add_person")):
+        # Roles outside the Protect module (trainer, analyst, org admin) get no search box over survivor data.
+        raise PermissionDenied
     form = SearchForm(request.GET or None)
     results = None
     if form.is_valid():
