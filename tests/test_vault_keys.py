@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from threefold.accounts.roles import Role
 from threefold.protect import access
-from threefold.protect.models import IDENTITY_CONTEXT, Person
+from threefold.protect.models import Person, identity_context
 from threefold.vault import crypto, keyring, sealed
 from threefold.vault.models import DataKey, KeyPurpose
 
@@ -78,7 +78,7 @@ def test_crypto_shredding_makes_data_unrecoverable(org, make_member, make_person
         keyring.destroy(key)
     person.refresh_from_db()
     with pytest.raises(keyring.KeyDestroyed):
-        sealed.unseal(bytes(person.identity), organisation_id=org.pk, context=IDENTITY_CONTEXT)
+        sealed.unseal(bytes(person.identity), organisation_id=org.pk, context=identity_context(person))
     # The wrapped key itself is gone from the database, not merely flagged.
     assert all(bytes(k.wrapped) == b"" for k in DataKey.objects.filter(organisation=org))
 
@@ -114,3 +114,12 @@ def test_bad_new_master_key_file_is_refused_and_changes_nothing(
     with pytest.raises(CommandError, match="base64"):
         call_command("rotate_keys", "--new-master-key-file", str(bad))
     assert {k.pk: bytes(k.wrapped) for k in DataKey.objects.all()} == wrapped
+
+
+def test_a_sealed_identity_moved_to_another_person_does_not_open(org, make_member, make_person) -> None:
+    caseworker = make_member(org, Role.CASEWORKER)
+    first, second = make_person(caseworker, given="Anna"), make_person(caseworker, given="Maria")
+    Person.objects.filter(pk=second.pk).update(identity=Person.objects.get(pk=first.pk).identity)
+    second.refresh_from_db()
+    with pytest.raises(crypto.DecryptionError):
+        sealed.unseal(bytes(second.identity), organisation_id=org.pk, context=identity_context(second))

@@ -9,28 +9,35 @@ from threefold.accounts.actor import Actor
 from threefold.accounts.models import AccessGrant, ApiToken, Invitation, Membership
 from threefold.accounts.rules import allowed
 
-
-def grant_filter(actor: Actor) -> Q:
-    """Grants that reach this actor: to them personally, or to their organisation (referrals)."""
-    who = Q(grantee_user_id=actor.user.pk)
-    if actor.organisation_id is not None:
-        who |= Q(grantee_organisation_id=actor.org_id)
-    return who
+SCOPES = {"view": ("view", "edit"), "edit": ("edit",)}
 
 
-def active_grant_exists(actor: Actor, obj: Model) -> bool:
-    return (
-        AccessGrant.objects.active()
-        .filter(grant_filter(actor), object_type=obj._meta.label_lower, object_id=str(obj.pk))
-        .exists()
+def organisation_grant_filter(actor: Actor) -> Q:
+    """Grants to the actor's organisation as a whole (referrals)."""
+    return Q(grantee_organisation_id=actor.org_id) if actor.organisation_id is not None else Q(pk__in=[])
+
+
+def user_grant_filter(actor: Actor) -> Q:
+    """Grants to the actor personally (break the glass). They count only while acting for the organisation
+    that owns the object: the caller checks that, since only it knows the object's organisation."""
+    return Q(grantee_user_id=actor.user.pk)
+
+
+def active_grant_exists(actor: Actor, obj: Model, *, scope: str = "view") -> bool:
+    grants = AccessGrant.objects.active().filter(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk), scope__in=SCOPES[scope]
     )
+    who = organisation_grant_filter(actor)
+    if getattr(obj, "organisation_id", None) == actor.organisation_id:
+        who |= user_grant_filter(actor)
+    return grants.filter(who).exists()
 
 
-def granted_ids(actor: Actor, object_type: str) -> QuerySet[AccessGrant, str]:
+def granted_ids(actor: Actor, object_type: str, *, personal: bool) -> QuerySet[AccessGrant, str]:
+    """Ids of objects granted to the actor's organisation, or (``personal``) to the actor themself."""
+    who = user_grant_filter(actor) if personal else organisation_grant_filter(actor)
     return (
-        AccessGrant.objects.active()
-        .filter(grant_filter(actor), object_type=object_type)
-        .values_list("object_id", flat=True)
+        AccessGrant.objects.active().filter(who, object_type=object_type).values_list("object_id", flat=True)
     )
 
 

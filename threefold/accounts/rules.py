@@ -43,7 +43,15 @@ def is_assigned(actor: Actor, obj: Any) -> bool:
 def has_active_grant(actor: Actor, obj: Any) -> bool:
     from threefold.accounts.access import active_grant_exists
 
-    return obj is not None and active_grant_exists(actor, obj)
+    return obj is not None and active_grant_exists(actor, obj, scope="view")
+
+
+@rules.predicate
+def has_edit_grant(actor: Actor, obj: Any) -> bool:
+    # Break-the-glass grants are "view" only: opening a record in an emergency is not a licence to change it.
+    from threefold.accounts.access import active_grant_exists
+
+    return obj is not None and active_grant_exists(actor, obj, scope="edit")
 
 
 is_member = rules.predicate(
@@ -57,7 +65,7 @@ permissions.add_rule(
 )
 permissions.add_rule(
     "protect.change_person",
-    has_role(Role.CASEWORKER, Role.SUPERVISOR) & ((same_organisation & is_assigned) | has_active_grant),
+    has_role(Role.CASEWORKER, Role.SUPERVISOR) & ((same_organisation & is_assigned) | has_edit_grant),
 )
 permissions.add_rule("protect.view_caseload", has_role(Role.SUPERVISOR))
 permissions.add_rule("protect.assign_person", has_role(Role.SUPERVISOR) & same_organisation)

@@ -15,7 +15,7 @@ from threefold.accounts.rules import allowed
 from threefold.audit import services as audit
 from threefold.audit.models import Action
 from threefold.protect.identity import Identity, index_terms
-from threefold.protect.models import IDENTITY_CONTEXT, Person, PersonIndex
+from threefold.protect.models import Person, PersonIndex, identity_context
 from threefold.vault import names, sealed
 
 PERSON = Person._meta.label_lower
@@ -31,7 +31,10 @@ def _visible(actor: Actor) -> QuerySet[Person]:
     if not actor.reads_identities or actor.organisation_id is None:
         return Person.objects.none()
     own = Q(organisation_id=actor.org_id, assigned_to=actor.user)
-    shared = Q(pk__in=[int(pk) for pk in granted_ids(actor, PERSON)])
+    shared = Q(pk__in=[int(pk) for pk in granted_ids(actor, PERSON, personal=False)]) | Q(
+        organisation_id=actor.organisation_id,
+        pk__in=[int(pk) for pk in granted_ids(actor, PERSON, personal=True)],
+    )
     return Person.objects.filter(own | shared).distinct()
 
 
@@ -50,7 +53,10 @@ def _open_many(persons: list[Person]) -> list[OpenedPerson]:
             p,
             Identity.from_json(
                 sealed.unseal_json(
-                    bytes(p.identity), organisation_id=p.organisation_id, context=IDENTITY_CONTEXT, keys=keys
+                    bytes(p.identity),
+                    organisation_id=p.organisation_id,
+                    context=identity_context(p),
+                    keys=keys,
                 )
             ),
         )
@@ -79,7 +85,9 @@ def open_person(actor: Actor, reference: str, *, purpose: str = "") -> OpenedPer
     if person is None or not allowed(actor, "protect.view_person", person) or not person.identity:
         raise Http404
     identity = Identity.from_json(
-        sealed.unseal_json(bytes(person.identity), organisation_id=person.organisation_id, context=IDENTITY_CONTEXT)
+        sealed.unseal_json(
+            bytes(person.identity), organisation_id=person.organisation_id, context=identity_context(person)
+        )
     )
     audit.record(actor, Action.VIEW, person, purpose=purpose)
     return OpenedPerson(person, identity)

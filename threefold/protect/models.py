@@ -49,7 +49,12 @@ class Person(models.Model):
         return self.reference
 
 
-IDENTITY_CONTEXT = sealed.register(Person, "identity")
+IDENTITY_CONTEXT = sealed.register(Person, "identity", row_field="reference")
+
+
+def identity_context(person: Person) -> str:
+    """The authenticated context of a person's sealed identity: the column and the person's reference."""
+    return sealed.row_context(IDENTITY_CONTEXT, person.reference)
 
 
 class PersonIndex(models.Model):

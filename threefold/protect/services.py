@@ -17,7 +17,7 @@ from threefold.accounts.rules import allowed
 from threefold.audit import services as audit
 from threefold.audit.models import Action
 from threefold.protect.identity import Identity, IdentityError, index_terms, validate
-from threefold.protect.models import IDENTITY_CONTEXT, Person, PersonIndex
+from threefold.protect.models import Person, PersonIndex, identity_context
 from threefold.vault import sealed
 
 
@@ -27,7 +27,7 @@ class ConflictError(Exception):
 
 def _write_identity(person: Person, identity: Identity) -> None:
     person.identity = sealed.seal_json(
-        identity.to_json(), organisation_id=person.organisation_id, context=IDENTITY_CONTEXT
+        identity.to_json(), organisation_id=person.organisation_id, context=identity_context(person)
     )
 
 

@@ -88,20 +88,35 @@ def blind(value: str, *, kind: str) -> str:
 
 @dataclass(frozen=True)
 class SealedColumn:
-    """A column holding sealed values, registered so key rotation can re-encrypt it."""
+    """A column holding sealed values, registered so key rotation can re-encrypt it.
+
+    ``row_field`` names a stable, unique field set before the row is first saved (such as a public reference):
+    it goes into each value's authenticated data, so one person's sealed identity pasted into another
+    person's row fails to open.
+    """
 
     model: type[models.Model]
     field: str
     organisation_field: str
     context: str
+    row_field: str
+
+    def row_context(self, row: models.Model) -> str:
+        return row_context(self.context, str(getattr(row, self.row_field)))
 
 
 SEALED_COLUMNS: list[SealedColumn] = []
 
 
-def register(model: type[models.Model], field: str, *, organisation_field: str = "organisation_id") -> str:
+def row_context(column_context: str, row_key: str) -> str:
+    return f"{column_context}#{row_key}"
+
+
+def register(
+    model: type[models.Model], field: str, *, row_field: str, organisation_field: str = "organisation_id"
+) -> str:
     context = f"{model._meta.label_lower}.{field}"
-    SEALED_COLUMNS.append(SealedColumn(model, field, organisation_field, context))
+    SEALED_COLUMNS.append(SealedColumn(model, field, organisation_field, context, row_field))
     return context
 
 
@@ -132,9 +147,11 @@ def rotate_organisation(organisation_id: int, *, progress: Callable[[int], None]
                 blob = getattr(row, column.field)
                 if not blob:
                     continue
-                plain = unseal(blob, organisation_id=organisation_id, context=column.context, keys=all_keys)
+                plain = unseal(
+                    blob, organisation_id=organisation_id, context=column.row_context(row), keys=all_keys
+                )
                 resealed = _KEY_ID.pack(new_key.pk) + crypto.encrypt(
-                    unwrap(new_key), plain, aad=_aad(organisation_id, column.context)
+                    unwrap(new_key), plain, aad=_aad(organisation_id, column.row_context(row))
                 )
                 column.model._default_manager.filter(pk=row.pk).update(**{column.field: resealed})
                 count += 1
