@@ -214,6 +214,12 @@ def _caseworker_active(w: World) -> object:
     return Membership.objects.get(pk=w.membership("caseworker").pk).is_active
 
 
+def _caseworker_authenticators(w: World) -> object:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=w.membership("caseworker").user).count()
+
+
 def _pending_revoked(w: World) -> object:
     return Invitation.objects.get(pk=w.pending_invitation.pk).revoked_at is not None
 
@@ -451,6 +457,17 @@ ROWS: tuple[Row, ...] = (
         authorised="admin",
         ok_status=302,
         state=_caseworker_active,
+        reauth=True,
+    ),
+    Row(
+        "accounts:reset_mfa",
+        "POST",
+        lambda w: reverse("accounts:reset_mfa", args=[w.membership("caseworker").pk]),
+        other_org="other_admin",
+        denied=("supervisor", "caseworker", "loner"),
+        authorised="admin",
+        ok_status=302,
+        state=_caseworker_authenticators,
         reauth=True,
     ),
     Row(

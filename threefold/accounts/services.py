@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -118,6 +119,25 @@ def set_active(actor: Actor, membership: Membership, active: bool) -> None:
         membership.is_active = active
         membership.save(update_fields=["is_active"])
         audit.record(actor, Action.ROLE, membership, details={"active": active})
+
+
+def reset_mfa(actor: Actor, membership: Membership) -> int:
+    """Remove a member's authenticators after a lost phone. They must enrol again at their next request.
+
+    Refused for people who also belong to another organisation: one organisation's admin must not weaken an
+    account that others rely on; the platform admin handles those.
+    """
+    _require(actor, "accounts.manage_members")
+    if membership.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+    if membership.user_id == actor.user.pk:
+        raise ValidationError(_("You cannot reset your own two-factor authentication; ask another admin."))
+    if Membership.objects.filter(user_id=membership.user_id).exclude(organisation_id=actor.org_id).exists():
+        raise ValidationError(_("This person also belongs to another organisation: ask the platform admin."))
+    with transaction.atomic():
+        removed, _kinds = Authenticator.objects.filter(user_id=membership.user_id).delete()
+        audit.record(actor, Action.MFA, membership, details={"event": "reset_by_admin", "removed": removed})
+    return removed
 
 
 def create_organisation(

@@ -108,6 +108,26 @@ def toggle_active(request: HttpRequest, membership_id: int) -> HttpResponse:
     return redirect("accounts:members")
 
 
+@require_POST
+@reauthentication_required
+def reset_mfa(request: HttpRequest, membership_id: int) -> HttpResponse:
+    actor = _admin(request)
+    membership = access.get_membership(actor, membership_id)
+    try:
+        services.reset_mfa(actor, membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Two-factor authentication of %(email)s was reset; they must set it up again when they next sign in."
+            )
+            % {"email": membership.user.email},
+        )
+    return redirect("accounts:members")
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
