@@ -220,6 +220,10 @@ def _caseworker_authenticators(w: World) -> object:
     return Authenticator.objects.filter(user=w.membership("caseworker").user).count()
 
 
+def _unassigned_caseworker_assigned(w: World) -> object:
+    return w.person.assigned_to.filter(pk=w.user("unassigned_caseworker").pk).exists()
+
+
 def _pending_revoked(w: World) -> object:
     return Invitation.objects.get(pk=w.pending_invitation.pk).revoked_at is not None
 
@@ -361,6 +365,17 @@ ROWS: tuple[Row, ...] = (
         data=_person_form,
         state=_person_version,
         secret=lambda w: "Petrova",
+    ),
+    Row(
+        "protect:assign",
+        "POST",
+        lambda w: reverse("protect:assign", args=[_ref(w)]),
+        other_org="other_supervisor",
+        denied=("caseworker", "legal_officer", "admin", "loner"),
+        authorised="supervisor",
+        ok_status=302,
+        data=lambda w: {"membership": w.membership("unassigned_caseworker").pk},
+        state=_unassigned_caseworker_assigned,
     ),
     Row(
         "protect:break_glass",

@@ -7,6 +7,7 @@ from django.http import Http404
 
 from threefold.accounts.actor import Actor
 from threefold.accounts.models import AccessGrant, ApiToken, Invitation, Membership
+from threefold.accounts.roles import IDENTITY_READER_ROLES
 from threefold.accounts.rules import allowed
 
 SCOPES = {"view": ("view", "edit"), "edit": ("edit",)}
@@ -38,6 +39,19 @@ def granted_ids(actor: Actor, object_type: str, *, personal: bool) -> QuerySet[A
     who = user_grant_filter(actor) if personal else organisation_grant_filter(actor)
     return (
         AccessGrant.objects.active().filter(who, object_type=object_type).values_list("object_id", flat=True)
+    )
+
+
+def assignable_members(actor: Actor) -> QuerySet[Membership]:
+    """Active colleagues a supervisor may assign records to (roles that read identities)."""
+    if not allowed(actor, "protect.view_caseload"):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(
+            organisation_id=actor.org_id, is_active=True, role__in=IDENTITY_READER_ROLES
+        )
+        .select_related("user")
+        .order_by("user__email")
     )
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("people/<str:reference>/", views.person, name="person"),
     path("people/<str:reference>/edit/", views.edit_person, name="edit_person"),
     path("people/<str:reference>/break-glass/", views.break_glass, name="break_glass"),
+    path("people/<str:reference>/assign/", views.assign, name="assign"),
 ]

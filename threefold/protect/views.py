@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from threefold.accounts import access as accounts_access
 from threefold.accounts.rules import allowed
 from threefold.protect import access, services
 from threefold.protect.forms import BreakGlassForm, PersonForm, SearchForm
@@ -115,7 +116,26 @@ def caseload(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not allowed(actor, "protect.view_caseload"):
         raise PermissionDenied
-    return render(request, "protect/caseload.html", {"persons": access.caseload(actor)[:500]})
+    return render(
+        request,
+        "protect/caseload.html",
+        {"persons": access.caseload(actor)[:500], "assignable": accounts_access.assignable_members(actor)},
+    )
+
+
+@require_POST
+def assign(request: HttpRequest, reference: str) -> HttpResponse:
+    actor = _actor(request)
+    person = access.get_person_for_supervision(actor, reference)
+    membership = (
+        accounts_access.assignable_members(actor).filter(pk=request.POST.get("membership") or 0).first()
+    )
+    if membership is None:
+        messages.error(request, _("Choose a caseworker, supervisor or legal officer of your organisation."))
+        return redirect("protect:caseload")
+    services.assign(actor, person, membership.user)
+    messages.success(request, _("%(ref)s assigned to %(who)s.") % {"ref": reference, "who": membership.user})
+    return redirect("protect:caseload")
 
 
 @require_http_methods(["GET", "POST"])
