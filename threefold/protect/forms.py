@@ -86,5 +86,8 @@ class BreakGlassForm(forms.Form):
         min_length=10,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("This is recorded, shown to your organisation's admins, and cannot be deleted."),
+        help_text=_(
+            "This is recorded, shown to your supervisors and admins, and cannot be deleted. "
+            "Do not write the person's name or other identifying details here."
+        ),
     )

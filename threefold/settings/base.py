@@ -147,6 +147,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# No e-mailed codes for re-authentication: a mailbox is easier to take over than a phone authenticator.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("THREEFOLD_REAUTH_SECONDS", 300, minimum=30, maximum=3600)
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_ADAPTER = "threefold.accounts.adapters.MFAAdapter"
