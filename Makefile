@@ -41,7 +41,7 @@ typecheck: install
 
 # Regenerate translation catalogues after changing strings (needs GNU gettext); the .mo files are committed
 # so a fresh machine needs no gettext to run.
-messages: install
+messages: install var/secret.key
 	cd threefold && ../$(PY) ../manage.py makemessages -l fr -l es --no-obsolete && ../$(PY) ../manage.py compilemessages
 
 clean:
