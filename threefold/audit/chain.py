@@ -51,39 +51,29 @@ class Verdict:
     reason: str = ""
 
 
+def _problem(entry: ChainEntry, prev_seq: int, prev_hash: str) -> str:
+    """Why ``entry`` cannot follow the entry ``prev_seq``/``prev_hash``, or "" when it can."""
+    if entry.seq != prev_seq + 1:
+        return f"sequence jumps from {prev_seq} to {entry.seq}: entries were removed or reordered"
+    if entry.prev_hash != prev_hash:
+        return "does not link to the entry before it: entries were removed, inserted or reordered"
+    if entry_hash(entry.prev_hash, entry.fields) != entry.hash:
+        return "its content was altered"
+    return ""
+
+
 def verify(entries: Iterable[ChainEntry], *, head: tuple[int, str] | None = None) -> Verdict:
     """Walk entries in ``seq`` order; return the first that breaks the chain, or the verified head."""
     prev_hash, prev_seq, count = GENESIS, 0, 0
     for entry in entries:
-        if entry.seq != prev_seq + 1:
-            return Verdict(
-                False,
-                count,
-                prev_seq,
-                prev_hash,
-                entry.seq,
-                f"sequence jumps from {prev_seq} to {entry.seq}: entries were removed or reordered",
-            )
-        if entry.prev_hash != prev_hash:
-            return Verdict(
-                False,
-                count,
-                prev_seq,
-                prev_hash,
-                entry.seq,
-                "does not link to the entry before it: entries were removed, inserted or reordered",
-            )
-        if entry_hash(entry.prev_hash, entry.fields) != entry.hash:
-            return Verdict(False, count, prev_seq, prev_hash, entry.seq, "its content was altered")
+        problem = _problem(entry, prev_seq, prev_hash)
+        if problem:
+            return Verdict(False, count, prev_seq, prev_hash, entry.seq, problem)
         prev_hash, prev_seq, count = entry.hash, entry.seq, count + 1
     if head is not None and head != (prev_seq, prev_hash):
-        return Verdict(
-            False,
-            count,
-            prev_seq,
-            prev_hash,
-            prev_seq + 1,
+        reason = (
             f"the chain ends at entry {prev_seq} but the recorded head is entry {head[0]}: "
-            "the newest entries were removed",
+            "the newest entries were removed"
         )
+        return Verdict(False, count, prev_seq, prev_hash, prev_seq + 1, reason)
     return Verdict(True, count, prev_seq, prev_hash)
