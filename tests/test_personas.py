@@ -224,6 +224,10 @@ def _unassigned_caseworker_assigned(w: World) -> object:
     return w.person.assigned_to.filter(pk=w.user("unassigned_caseworker").pk).exists()
 
 
+def _our_searches(w: World) -> object:
+    return AuditEntry.objects.filter(action=Action.SEARCH, organisation_id=w.org.pk).count()
+
+
 def _pending_revoked(w: World) -> object:
     return Invitation.objects.get(pk=w.pending_invitation.pk).revoked_at is not None
 
@@ -294,6 +298,20 @@ ROWS: tuple[Row, ...] = (
         authorised="caseworker",
         ok_status=200,
         shows=_survivor,
+        other_org_status=(200,),
+    ),
+    Row(
+        "protect:home",
+        "POST",
+        lambda w: reverse("protect:home"),
+        other_org="other_caseworker",
+        denied=("trainer", "admin", "loner"),
+        authorised="caseworker",
+        ok_status=200,
+        # Typed differently from how it is stored, so finding SURVIVOR on the page means a result, not the echo.
+        data=lambda w: {"q": "petrova OLGA"},
+        shows=_survivor,
+        state=_our_searches,
         other_org_status=(200,),
     ),
     Row(

@@ -8,7 +8,9 @@ from threefold.accounts.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-def test_member_of_two_organisations_switches_and_outsider_cannot(org, other_org, make_member, client_for) -> None:
+def test_member_of_two_organisations_switches_and_outsider_cannot(
+    org, other_org, make_member, client_for
+) -> None:
     actor = make_member(org, Role.CASEWORKER)
     Membership.objects.create(user=actor.user, organisation=other_org, role=Role.SUPERVISOR)
     client = client_for(actor)

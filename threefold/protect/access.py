@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from threefold.accounts.access import granted_ids
@@ -14,7 +14,7 @@ from threefold.accounts.actor import Actor
 from threefold.accounts.rules import allowed
 from threefold.audit import services as audit
 from threefold.audit.models import Action
-from threefold.protect.identity import Identity, index_terms
+from threefold.protect.identity import Identity, index_terms, name_part_codes
 from threefold.protect.models import Person, PersonIndex, identity_context
 from threefold.vault import names, sealed
 
@@ -93,20 +93,43 @@ def open_person(actor: Actor, reference: str, *, purpose: str = "") -> OpenedPer
     return OpenedPerson(person, identity)
 
 
-def search(actor: Actor, query: str) -> list[OpenedPerson]:
-    """Find visible people by exact or phonetic name, phone or e-mail, through blind indexes only.
+MAX_PART_CANDIDATES = 500
 
-    The query itself is never logged: the audit entry records that a search happened and how many matched.
+
+def search(actor: Actor, query: str) -> list[OpenedPerson]:
+    """Find visible people by name (whole, or any parts of it, in any order or script), phone or e-mail.
+
+    Whole values match through full blind indexes. Parts of names match through short, deliberately ambiguous
+    digests; the candidates are decrypted and kept only if every part of the query is really among their
+    names. The query itself is never logged: the audit entry records that a search happened and how many
+    matched.
     """
-    digests = {
-        digest for _, digest in index_terms(_query_identity(query), lambda v, k: sealed.blind(v, kind=k))
-    }
-    if not digests:
+    wanted = _query_identity(query)
+    terms = index_terms(wanted, lambda value, kind: sealed.blind(value, kind=kind))
+    whole = {digest for kind, digest in terms if kind != "name_part"}
+    parts = {digest for kind, digest in terms if kind == "name_part"}
+    if not terms:
         return []
-    ids = PersonIndex.objects.filter(digest__in=digests).values_list("person_id", flat=True)
-    persons = list(_visible(actor).filter(pk__in=ids))
-    audit.record(actor, Action.SEARCH, ("protect.person", ""), details={"matches": len(persons)})
-    return _open_many(persons)
+    visible = _visible(actor)
+    exact = list(visible.filter(pk__in=PersonIndex.objects.filter(digest__in=whole).values("person_id")))
+    by_parts: list[Person] = []
+    if parts:
+        candidate_ids = (
+            PersonIndex.objects.filter(kind="name_part", digest__in=parts)
+            .values("person_id")
+            .annotate(found=Count("digest", distinct=True))
+            .filter(found=len(parts))
+            .values("person_id")
+        )
+        by_parts = list(
+            visible.filter(pk__in=candidate_ids).exclude(pk__in=[p.pk for p in exact])[:MAX_PART_CANDIDATES]
+        )
+    wanted_codes = name_part_codes(wanted)
+    opened = _open_many(exact) + [
+        candidate for candidate in _open_many(by_parts) if wanted_codes <= name_part_codes(candidate.identity)
+    ]
+    audit.record(actor, Action.SEARCH, ("protect.person", ""), details={"matches": len(opened)})
+    return opened
 
 
 def _query_identity(query: str) -> Identity:

@@ -80,15 +80,34 @@ def validate(identity: Identity, *, today: date) -> None:
             raise IdentityError(f"emails: {exc}") from None
 
 
+# Per-name-part digests are cut to 16 bits, so each one is shared by many unrelated people: a copy of the
+# index cannot tell who shares a surname (the CipherSweet approach). Search decrypts the few candidates it
+# finds among the records the user may open and keeps those that really match.
+TOKEN_DIGEST_CHARS = 4
+
+
+def name_part_codes(identity: Identity) -> set[str]:
+    """Phonetic codes of every part of every name and alias: "Борис" and "Boris" give the same code."""
+    return {
+        names.phonetic_name_key(token)
+        for name in [identity.full_name, *identity.aliases]
+        for token in names.name_tokens(name)
+    }
+
+
 def index_terms(identity: Identity, digest: Callable[[str, str], str]) -> set[tuple[str, str]]:
-    """(kind, digest) pairs for every name and alias (exact and phonetic), phone, e-mail and date of birth."""
+    """(kind, digest) pairs for every name and alias (exact and phonetic, whole and by part), phone, e-mail and
+    date of birth."""
     terms: set[tuple[str, str]] = set()
     for name in [identity.full_name, *identity.aliases]:
         if names.name_tokens(name):
             terms.add(("name", digest(names.exact_name_key(name), "name")))
             terms.add(("name_phonetic", digest(names.phonetic_name_key(name), "name_phonetic")))
+    for code in name_part_codes(identity):
+        terms.add(("name_part", digest(code, "name_part")[:TOKEN_DIGEST_CHARS]))
     for phone in identity.phones:
-        terms.add(("phone", digest(names.normalise_phone(phone), "phone")))
+        # Digits only: "+65 3510 177803" and "653510177803" are the same number written two ways.
+        terms.add(("phone", digest(names.normalise_phone(phone).lstrip("+"), "phone")))
     for email in identity.emails:
         terms.add(("email", digest(names.normalise_email(email), "email")))
     if identity.date_of_birth:

@@ -24,13 +24,17 @@ def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
     return actor
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    if not (actor.reads_identities or allowed(actor, "protect.add_person")):
+    if not actor.reads_identities:
+        if allowed(actor, "protect.add_person"):
+            # A screener records people but never reads them back: Protect is the recording form for them.
+            return redirect("protect:add_person")
         # Roles outside the Protect module (trainer, analyst, org admin) get no search box over survivor data.
         raise PermissionDenied
-    form = SearchForm(request.GET or None)
+    # Searches are POSTed: a name in a URL would end up in server logs and the browser history.
+    form = SearchForm(request.POST if request.method == "POST" else None)
     results = None
     if form.is_valid():
         results = access.search(actor, form.cleaned_data["q"])
