@@ -77,7 +77,7 @@ def test_supervisor_breaks_the_glass_with_a_reason(
     assert grant.is_break_glass
     assert grant.grantee_user_id == supervisor.user.pk
     assert grant.reason == REASON
-    assert entry.details == {"grant": str(grant.pk)}
+    assert entry.details == {"grant": str(grant.pk), "reference": person.reference}
 
 
 @pytest.mark.django_db
@@ -344,3 +344,21 @@ def test_name_part_digests_are_deliberately_ambiguous(
     parts = PersonIndex.objects.filter(person=person, kind="name_part")
     assert parts.count() == 2
     assert all(len(p.digest) == 4 for p in parts)  # 65,536 buckets shared by everyone: no surname linkage
+
+
+@pytest.mark.django_db
+def test_reindex_people_rebuilds_lost_search_terms(
+    org: Organisation, make_member: MakeMember, make_person: MakePerson
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from threefold.protect.models import PersonIndex
+
+    caseworker = make_member(org, Role.CASEWORKER)
+    olga = make_person(caseworker, "Olga", "Petrova")
+    PersonIndex.objects.filter(person=olga, kind="name_part").delete()
+    assert access.search(caseworker, "Petrova") == []
+    call_command("reindex_people", stdout=StringIO())
+    assert [p.person.pk for p in access.search(caseworker, "Petrova")] == [olga.pk]

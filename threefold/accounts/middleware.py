@@ -7,10 +7,12 @@ from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from threefold.accounts.actor import Actor
 from threefold.accounts.models import Membership, User
@@ -88,6 +90,15 @@ class MFARequiredMiddleware:
             if request.path.startswith(self.API_PREFIX):
                 return JsonResponse(
                     {"detail": "Set up two-factor authentication before using the API."}, status=403
+                )
+            if not request.session.get("mfa_reason_shown"):
+                request.session["mfa_reason_shown"] = True
+                messages.info(
+                    request,
+                    _(
+                        "Your role gives access to survivors' data, so your account needs two-factor "
+                        "authentication. Set it up with an authenticator app to continue."
+                    ),
                 )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

@@ -37,6 +37,10 @@ def record(
     ``details`` must never hold identifying data: it is not encrypted. Put ids and field names there, not values.
     """
     object_type, object_id = _target(obj)
+    reference = getattr(obj, "reference", None)
+    if reference and not (details and "reference" in details):
+        # The public reference (never identifying) is what people see on every page; the id is for joins.
+        details = {**(details or {}), "reference": str(reference)}
     with transaction.atomic():
         # Locking the head row serialises writers, so sequence numbers and links never fork (PostgreSQL);
         # SQLite serialises writers anyway with IMMEDIATE transactions.

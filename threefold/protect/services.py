@@ -39,6 +39,21 @@ def _reindex(person: Person, identity: Identity) -> None:
     )
 
 
+def reindex_organisation(organisation_id: int) -> int:
+    """Recompute every person's blind-index terms (after the way terms are built has changed)."""
+    count = 0
+    for person in Person.objects.filter(organisation_id=organisation_id).exclude(identity=None).iterator():
+        if person.identity is None:
+            continue
+        blob = sealed.unseal_json(
+            bytes(person.identity), organisation_id=organisation_id, context=identity_context(person)
+        )
+        with transaction.atomic():
+            _reindex(person, Identity.from_json(blob))
+        count += 1
+    return count
+
+
 def create_person(actor: Actor, identity: Identity, *, is_demo: bool = False, purpose: str = "") -> Person:
     if not allowed(actor, "protect.add_person"):
         raise PermissionDenied

@@ -82,7 +82,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo world ready ({created} new fictitious people)."))
         self.stdout.write(f"Every demo login uses the password: {demo.DEMO_PASSWORD}")
         self.stdout.write(
-            "Two-factor codes: python manage.py demo_totp EMAIL (or add the printed secret to an app)."
+            "Two-factor codes: .venv/bin/python manage.py demo_totp EMAIL (or add the printed secret to an app)."
         )
         for spec in demo.USERS:
             role = Role(spec.role).value if spec.role else "-"
