@@ -1,0 +1,30 @@
+"""The instruments Threefold ships, one YAML file per instrument in ``instruments/`` at the repository root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from threefold.identify.definition import Instrument
+from threefold.identify.instrument import SCHEMA_PATH, load_instrument
+
+INSTRUMENTS_DIR = SCHEMA_PATH.parent
+
+
+def shipped_paths() -> tuple[Path, ...]:
+    return tuple(sorted(INSTRUMENTS_DIR.glob("*.yaml")))
+
+
+def load(instrument_id: str) -> Instrument:
+    """Load a shipped instrument by id; the file name is the id, checked against the id inside."""
+    path = INSTRUMENTS_DIR / f"{instrument_id}.yaml"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in shipped_paths())
+        raise LookupError(f"no shipped instrument {instrument_id!r} (known: {known})")
+    instrument = load_instrument(path)
+    if instrument.id != instrument_id:
+        raise LookupError(f"{path.name} declares id {instrument.id!r}; file name and id must agree")
+    return instrument
+
+
+def load_all() -> tuple[Instrument, ...]:
+    return tuple(load(path.stem) for path in shipped_paths())

@@ -1,0 +1,58 @@
+"""Reading instrument YAML safely and without YAML 1.1 surprises.
+
+Two traps are closed here because they would silently change an instrument:
+
+* YAML 1.1 reads bare ``yes``/``no``/``on``/``off`` as booleans, so ``equals: yes`` would become ``True`` and
+  no answer would ever match. Only ``true``/``false`` are booleans here.
+* A repeated key (two ``prompt:`` lines in one item) normally keeps the last one without a word; here it is an
+  error with its line number.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+class DuplicateKeyError(yaml.MarkedYAMLError):
+    pass
+
+
+class InstrumentLoader(yaml.SafeLoader):
+    """SafeLoader (no arbitrary objects) with YAML 1.2 booleans and duplicate keys refused."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                continue  # SafeLoader itself reports unhashable keys
+            if key in seen:
+                raise DuplicateKeyError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"found duplicate key {key!r}",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+# Rebuild the implicit resolvers without the YAML 1.1 boolean words, keeping every other resolver as is.
+InstrumentLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+InstrumentLoader.add_implicit_resolver(_BOOL_TAG, _BOOL, list("tTfF"))
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document; raises ``yaml.YAMLError`` (with a line and column) on bad input."""
+    return yaml.load(text, Loader=InstrumentLoader)  # noqa: S506 - InstrumentLoader is a SafeLoader
