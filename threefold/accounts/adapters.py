@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import base64
+import time
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
@@ -19,6 +23,16 @@ _MFA_CONTEXT = "allauth.mfa.secret"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        # Setting up two-factor authentication straight after signing in (which the MFA middleware forces)
+        # must not ask for the password a second time: a sign-in within the re-authentication window counts.
+        if app == "allauth.mfa":
+            request = context.request
+            records = get_authentication_records(request, request.user) if request and request.user else []
+            if records and time.time() - float(records[-1]["at"]) < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT:
+                return False
+        return bool(super().is_reauthentication_required(app=app, **kwargs))
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # People join an organisation by invitation only (see accounts.views.accept_invitation).
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.contrib.auth import login
@@ -155,5 +156,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
             services.accept_invitation(invitation, user)
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        # They just chose their password: that counts as a sign-in for the two-factor set-up that follows.
+        record_authentication(request, user, method="password", email=user.email)
         return redirect("mfa_activate_totp")
     return render(request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation})
