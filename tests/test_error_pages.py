@@ -28,3 +28,15 @@ def test_server_error_page_needs_no_request_context() -> None:
     page = render_to_string("500.html")
     assert "data-quick-exit" in page
     assert "Something went wrong" in page
+
+
+def test_csrf_failure_page_keeps_quick_exit() -> None:
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        "/accounts/login/", {"login": "a@b.org", "password": "x"}
+    )
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your form could not be checked" in page
+    assert "data-quick-exit" in page

@@ -43,13 +43,15 @@ def granted_ids(actor: Actor, object_type: str, *, personal: bool) -> QuerySet[A
 
 
 def assignable_members(actor: Actor) -> QuerySet[Membership]:
-    """Active colleagues a supervisor may assign records to (roles that read identities)."""
+    """Active colleagues a supervisor may assign records to (roles that read identities), never themself:
+    a supervisor who needs a record not assigned to them breaks the glass, with a reason and a time limit."""
     if not allowed(actor, "protect.view_caseload"):
         return Membership.objects.none()
     return (
         Membership.objects.filter(
             organisation_id=actor.org_id, is_active=True, role__in=IDENTITY_READER_ROLES
         )
+        .exclude(user_id=actor.user.pk)
         .select_related("user")
         .order_by("user__email")
     )

@@ -91,6 +91,9 @@ def update_identity(actor: Actor, person: Person, identity: Identity, *, expecte
 def assign(actor: Actor, person: Person, user: User) -> None:
     if not allowed(actor, "protect.assign_person", person):
         raise PermissionDenied
+    if user.pk == actor.user.pk:
+        # Self-assignment would be lasting access without a reason: that is what break-the-glass is for.
+        raise IdentityError("assigned_to: you cannot assign a record to yourself; break the glass instead.")
     membership = Membership.objects.filter(
         user=user, organisation_id=person.organisation_id, is_active=True
     ).first()

@@ -1,8 +1,8 @@
 """Seal and open identifying values with the owning organisation's data key; compute blind indexes.
 
 A sealed value is ``key id (8 bytes) + AES-GCM token``. The additional authenticated data binds it to its
-organisation and to the column it lives in, so a ciphertext copied into another row of another organisation,
-or into another column, fails to open instead of leaking.
+organisation, the column it lives in and (for registered columns) the row's stable reference, so a ciphertext
+copied into another row, another organisation or another column fails to open instead of leaking.
 """
 
 from __future__ import annotations

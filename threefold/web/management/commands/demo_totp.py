@@ -10,7 +10,7 @@ from threefold.accounts.models import Membership
 
 
 class Command(BaseCommand):
-    help = "Print the current two-factor code of a demo user (demo mode only)."
+    help = "Print the current two-factor code of a member of a demo organisation."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
