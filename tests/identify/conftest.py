@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 
 import pytest
 
-from threefold.identify import library
-from threefold.identify.definition import Instrument
+from threefold.identify.core import library
+from threefold.identify.core.definition import Instrument
 
 DELPHI = "ilo_ec_delphi_adult_labour"
 

@@ -6,11 +6,11 @@ import pytest
 
 from tests.identify.builders import minimal
 from tests.identify.conftest import DelphiAnswers
-from threefold.identify.answers import AnswerError, AnswerState, parse_answers
-from threefold.identify.definition import Instrument
-from threefold.identify.instrument import build_instrument
-from threefold.identify.results import OutcomeStatus
-from threefold.identify.scoring import score
+from threefold.identify.core.answers import AnswerError, AnswerState, parse_answers
+from threefold.identify.core.definition import Instrument
+from threefold.identify.core.instrument import build_instrument
+from threefold.identify.core.results import OutcomeStatus
+from threefold.identify.core.scoring import score
 
 CD = "coercion_at_destination"
 UNKNOWN = ["refused", "dont_know", "unanswered", None]

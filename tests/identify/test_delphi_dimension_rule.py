@@ -12,10 +12,10 @@ import pytest
 
 from tests.identify.builders import one_dimension
 from tests.identify.conftest import DelphiAnswers
-from threefold.identify.definition import Instrument
-from threefold.identify.instrument import build_instrument
-from threefold.identify.rules import TierCounts
-from threefold.identify.scoring import score
+from threefold.identify.core.definition import Instrument
+from threefold.identify.core.instrument import build_instrument
+from threefold.identify.core.rules import TierCounts
+from threefold.identify.core.scoring import score
 
 CD = "coercion_at_destination"
 NEEDS = "needs 2 strong, or 1 strong + 1 medium or weak, or 3 medium, or 2 medium + 1 weak"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.identify.conftest import DelphiAnswers
-from threefold.identify.definition import Instrument
-from threefold.identify.results import OutcomeStatus
-from threefold.identify.scoring import score
+from threefold.identify.core.definition import Instrument
+from threefold.identify.core.results import OutcomeStatus
+from threefold.identify.core.scoring import score
 
 # For each dimension, a smallest set of indicators that makes it positive (and only it).
 POSITIVE = {

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.identify.builders import minimal
-from threefold.identify.instrument import InstrumentError, build_instrument, parse_instrument
+from threefold.identify.core.instrument import InstrumentError, build_instrument, parse_instrument
 
 Breaker = Callable[[dict[str, Any]], None]
 

@@ -6,12 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.identify.builders import gated_two_dimensions, one_dimension
-from threefold.identify import library
-from threefold.identify.definition import Instrument
-from threefold.identify.instrument import build_instrument
-from threefold.identify.results import ScreeningResult
-from threefold.identify.rules import TierCounts
-from threefold.identify.scoring import score
+from threefold.identify.core import library
+from threefold.identify.core.definition import Instrument
+from threefold.identify.core.instrument import build_instrument
+from threefold.identify.core.results import ScreeningResult
+from threefold.identify.core.rules import TierCounts
+from threefold.identify.core.scoring import score
 
 STATES = ["yes", "no", "refused", "dont_know", "unanswered"]
 

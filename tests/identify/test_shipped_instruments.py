@@ -9,12 +9,19 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from threefold.identify import library
-from threefold.identify.definition import AnswerType, BandWhen, Confidence, Instrument, Population, Strength
-from threefold.identify.expressions import AllOf, AnyOf, CountRuleRef, DimensionRef
-from threefold.identify.instrument import SCHEMA_PATH, load_instrument
-from threefold.identify.localtext import text_in
-from threefold.identify.rules import Combination, Tally
+from threefold.identify.core import library
+from threefold.identify.core.definition import (
+    AnswerType,
+    BandWhen,
+    Confidence,
+    Instrument,
+    Population,
+    Strength,
+)
+from threefold.identify.core.expressions import AllOf, AnyOf, CountRuleRef, DimensionRef
+from threefold.identify.core.instrument import SCHEMA_PATH, load_instrument
+from threefold.identify.core.localtext import text_in
+from threefold.identify.core.rules import Combination, Tally
 
 SHIPPED = library.shipped_paths()
 

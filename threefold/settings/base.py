@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "threefold.audit",
     "threefold.accounts",
     "threefold.protect",
+    "threefold.identify",
     "threefold.api",
 ]
 

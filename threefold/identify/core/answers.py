@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from threefold.identify.definition import NO, YES, AnswerType, Instrument, Item
-from threefold.identify.problems import Problem, render_problems
+from threefold.identify.core.definition import NO, YES, AnswerType, Instrument, Item
+from threefold.identify.core.problems import Problem, render_problems
 
 
 class AnswerState(StrEnum):

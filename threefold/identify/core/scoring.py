@@ -13,8 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from threefold.identify.answers import Answer, AnswerState, ResolvedAnswers, apply_skip_logic, parse_answers
-from threefold.identify.definition import (
+from threefold.identify.core.answers import (
+    Answer,
+    AnswerState,
+    ResolvedAnswers,
+    apply_skip_logic,
+    parse_answers,
+)
+from threefold.identify.core.definition import (
     BandWhen,
     Confidence,
     CountRule,
@@ -23,8 +29,8 @@ from threefold.identify.definition import (
     Instrument,
     Strength,
 )
-from threefold.identify.expressions import AllOf, Truths, evaluate, failing_parts, render
-from threefold.identify.results import (
+from threefold.identify.core.expressions import AllOf, Truths, evaluate, failing_parts, render
+from threefold.identify.core.results import (
     AnswerSummary,
     BandResult,
     CountRuleResult,
@@ -33,7 +39,7 @@ from threefold.identify.results import (
     OutcomeStatus,
     ScreeningResult,
 )
-from threefold.identify.rules import TierCounts
+from threefold.identify.core.rules import TierCounts
 
 
 def score(instrument: Instrument, answers: Mapping[str, object]) -> ScreeningResult:

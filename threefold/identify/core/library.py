@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from threefold.identify.definition import Instrument
-from threefold.identify.instrument import SCHEMA_PATH, load_instrument
+from threefold.identify.core.definition import Instrument
+from threefold.identify.core.instrument import SCHEMA_PATH, load_instrument
 
 INSTRUMENTS_DIR = SCHEMA_PATH.parent
 

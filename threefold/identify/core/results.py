@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any
 
-from threefold.identify.answers import DiscardedAnswer
-from threefold.identify.localtext import LocalText
-from threefold.identify.rules import TierCounts
+from threefold.identify.core.answers import DiscardedAnswer
+from threefold.identify.core.localtext import LocalText
+from threefold.identify.core.rules import TierCounts
 
 # Said with every result, whatever the instrument: a screening surfaces indicators; it decides nothing.
 DISCLAIMER = (

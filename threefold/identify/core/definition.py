@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
-from threefold.identify.expressions import Expression
-from threefold.identify.localtext import LocalText
-from threefold.identify.rules import DimensionRule
+from threefold.identify.core.expressions import Expression
+from threefold.identify.core.localtext import LocalText
+from threefold.identify.core.rules import DimensionRule
 
 # The two values of a yes_no answer. Refused, don't know and unanswered are answer *states* (answers.py).
 YES = "yes"

@@ -18,7 +18,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from threefold.identify.definition import (
+from threefold.identify.core.definition import (
     YES,
     AnswerType,
     Band,
@@ -42,15 +42,15 @@ from threefold.identify.definition import (
     UrgencyLevel,
     ValidationStudy,
 )
-from threefold.identify.expressions import parse_expression
-from threefold.identify.problems import Problem, field_path, render_problems
-from threefold.identify.rules import DimensionRule, combination_from_data
-from threefold.identify.semantics import semantic_problems
-from threefold.identify.yaml_source import load_yaml
+from threefold.identify.core.expressions import parse_expression
+from threefold.identify.core.problems import Problem, field_path, render_problems
+from threefold.identify.core.rules import DimensionRule, combination_from_data
+from threefold.identify.core.semantics import semantic_problems
+from threefold.identify.core.yaml_source import load_yaml
 
 # The schema lives beside the instruments (instruments/schema.json at the repository root), not in the package,
 # so that people writing instruments find it where they work.
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "instruments" / "schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[3] / "instruments" / "schema.json"
 
 
 class InstrumentError(ValueError):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from threefold.identify.problems import Problem, field_path
-from threefold.identify.rules import Tally
+from threefold.identify.core.problems import Problem, field_path
+from threefold.identify.core.rules import Tally
 
 Data = Mapping[str, Any]
 Path = tuple[str | int, ...]

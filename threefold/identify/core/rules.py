@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from threefold.identify.localtext import LocalText
+from threefold.identify.core.localtext import LocalText
 
 
 class Tally(StrEnum):
