@@ -171,6 +171,7 @@ class Row:
     reauth: bool = False  # decorated with allauth's reauthentication_required
     other_org_status: tuple[int, ...] = (404,)
     denied_status: tuple[int, ...] = (403, 404)
+    write: bool = True  # a POST that changes something (needs ``state``); False for computations like scoring
 
     @property
     def id(self) -> str:
@@ -622,6 +623,49 @@ ROWS: tuple[Row, ...] = (
         api=True,
         other_org_status=(200,),
     ),
+    # Instruments are shipped reference data, the same for every organisation: outsiders see them too, but
+    # never anything of ours.
+    Row(
+        "api:instruments",
+        "GET",
+        lambda w: reverse("api:instruments"),
+        other_org="other_caseworker",
+        denied=("deactivated",),
+        authorised="caseworker",
+        ok_status=200,
+        shows=lambda w: "ilo_ec_delphi_adult_labour",
+        secret=lambda w: w.org.name,
+        api=True,
+        other_org_status=(200,),
+    ),
+    Row(
+        "api:instrument",
+        "GET",
+        lambda w: reverse("api:instrument", args=["quick_youth_indicators"]),
+        other_org="other_caseworker",
+        denied=("deactivated",),
+        authorised="caseworker",
+        ok_status=200,
+        shows=lambda w: "q_unsafe_work",
+        secret=lambda w: w.org.name,
+        api=True,
+        other_org_status=(200,),
+    ),
+    Row(
+        "api:instrument_score",
+        "POST",
+        lambda w: reverse("api:instrument_score", args=["quick_youth_indicators"]),
+        other_org="other_caseworker",
+        denied=("trainer", "admin", "deactivated"),
+        authorised="screener",
+        ok_status=200,
+        data=lambda w: {"q_unsafe_work": "yes"},
+        shows=lambda w: '"positive":true',
+        secret=lambda w: w.org.name,
+        api=True,
+        other_org_status=(200,),
+        write=False,
+    ),
     Row(
         "api:persons",
         "GET",
@@ -837,7 +881,7 @@ def test_each_persona_slot_is_meaningful() -> None:
         assert row.authorised not in row.denied, row.id
         assert row.other_org.startswith("other_"), row.id
         assert row.denied, row.id
-        if row.method == "POST":
+        if row.method == "POST" and row.write:
             assert row.state is not None, f"{row.id}: a write needs a state snapshot"
 
 

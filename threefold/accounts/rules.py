@@ -73,6 +73,9 @@ permissions.add_rule("protect.break_glass", has_role(Role.SUPERVISOR) & same_org
 permissions.add_rule("accounts.manage_members", has_role(Role.ORG_ADMIN))
 permissions.add_rule("audit.view_history", has_role(Role.SUPERVISOR, Role.ORG_ADMIN))
 permissions.add_rule("api.use", is_member)
+permissions.add_rule(
+    "identify.screen", has_role(Role.SCREENER, Role.CASEWORKER, Role.SUPERVISOR, Role.LEGAL_OFFICER)
+)
 
 
 def allowed(actor: Actor, permission: str, obj: Any = None) -> bool:

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from threefold.api import views, web_views
+from threefold.api import instrument_views, views, web_views
 
 app_name = "api"
 urlpatterns = [
@@ -10,6 +10,21 @@ urlpatterns = [
     path("v1/me/", login_not_required(views.MeView.as_view()), name="me"),
     path("v1/persons/", login_not_required(views.PersonListView.as_view()), name="persons"),
     path("v1/persons/<str:reference>/", login_not_required(views.PersonDetailView.as_view()), name="person"),
+    path(
+        "v1/instruments/",
+        login_not_required(instrument_views.InstrumentListView.as_view()),
+        name="instruments",
+    ),
+    path(
+        "v1/instruments/<str:instrument_id>/",
+        login_not_required(instrument_views.InstrumentDetailView.as_view()),
+        name="instrument",
+    ),
+    path(
+        "v1/instruments/<str:instrument_id>/score/",
+        login_not_required(instrument_views.InstrumentScoreView.as_view()),
+        name="instrument_score",
+    ),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path(
         "docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"

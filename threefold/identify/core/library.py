@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from threefold.identify.core.definition import Instrument
 from threefold.identify.core.instrument import SCHEMA_PATH, load_instrument
+from threefold.identify.core.yaml_source import load_yaml
 
 INSTRUMENTS_DIR = SCHEMA_PATH.parent
 
@@ -24,6 +26,12 @@ def load(instrument_id: str) -> Instrument:
     if instrument.id != instrument_id:
         raise LookupError(f"{path.name} declares id {instrument.id!r}; file name and id must agree")
     return instrument
+
+
+def source_document(instrument_id: str) -> Any:
+    """The instrument file as data (after it loads and validates): what partner systems and forms are built from."""
+    load(instrument_id)
+    return load_yaml((INSTRUMENTS_DIR / f"{instrument_id}.yaml").read_text(encoding="utf-8"))
 
 
 def load_all() -> tuple[Instrument, ...]:
