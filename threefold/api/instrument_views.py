@@ -46,7 +46,11 @@ def _load(instrument_id: str) -> Instrument:
 
 
 class InstrumentListView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Screening instruments shipped with Threefold")
+    @extend_schema(
+        operation_id="instruments_list",
+        responses=OpenApiTypes.OBJECT,
+        summary="Screening instruments shipped with Threefold",
+    )
     def get(self, request: Request) -> Response:
         return Response([_summary(instrument) for instrument in library.load_all()])
 
