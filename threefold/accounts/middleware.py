@@ -9,6 +9,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -34,6 +35,14 @@ def build_actor(request: HttpRequest, user: User) -> Actor:
         memberships[0] if memberships else None
     )
     return Actor(user=user, membership=membership, ip=client_ip(request))
+
+
+def acting_member(request: HttpRequest) -> Actor:
+    """The actor of a page that needs an organisation membership; anyone else gets 403."""
+    actor: Actor | None = getattr(request, "actor", None)
+    if actor is None or actor.membership is None:
+        raise PermissionDenied
+    return actor
 
 
 class SessionLifetimeMiddleware:

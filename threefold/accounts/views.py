@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from threefold.accounts import access, services
 from threefold.accounts.actor import Actor
 from threefold.accounts.forms import AcceptInvitationForm, InviteForm, RoleForm
+from threefold.accounts.middleware import acting_member
 from threefold.accounts.models import User
 from threefold.accounts.roles import Role
 from threefold.accounts.rules import allowed
@@ -26,8 +27,8 @@ from threefold.web.tasks import send_email_in_background
 
 
 def _admin(request: HttpRequest) -> Actor:
-    actor: Actor | None = request.actor  # type: ignore[attr-defined]
-    if actor is None or not allowed(actor, "accounts.manage_members"):
+    actor = acting_member(request)
+    if not allowed(actor, "accounts.manage_members"):
         raise PermissionDenied
     return actor
 

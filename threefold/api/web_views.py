@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 from allauth.account.decorators import reauthentication_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from threefold.accounts import access, services
-from threefold.accounts.actor import Actor
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor: Actor | None = request.actor  # type: ignore[attr-defined]
-    if actor is None or actor.membership is None:
-        raise PermissionDenied
-    return actor
+from threefold.accounts.middleware import acting_member
 
 
 @require_http_methods(["GET", "POST"])
 @reauthentication_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_member(request)
     new_token = None
     if request.method == "POST":
         _token, new_token = services.create_api_token(actor, request.POST.get("name", ""))
@@ -40,6 +32,6 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_member(request)
     services.revoke_api_token(actor, access.get_my_token(actor, token_id))
     return redirect("api:tokens")

@@ -11,22 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from threefold.accounts import access as accounts_access
+from threefold.accounts.middleware import acting_member
 from threefold.accounts.rules import allowed
 from threefold.protect import access, services
 from threefold.protect.forms import BreakGlassForm, PersonForm, SearchForm
 from threefold.protect.identity import IdentityError
 
 
-def _actor(request: HttpRequest):  # type: ignore[no-untyped-def]
-    actor = request.actor  # type: ignore[attr-defined]
-    if actor is None or actor.membership is None:
-        raise PermissionDenied
-    return actor
-
-
 @require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_member(request)
     if not actor.reads_identities:
         if allowed(actor, "protect.add_person"):
             # A screener records people but never reads them back: Protect is the recording form for them.
@@ -53,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def add_person(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_member(request)
     if not allowed(actor, "protect.add_person"):
         raise PermissionDenied
     form = PersonForm(request.POST or None)
@@ -72,7 +66,7 @@ def add_person(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def person(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_member(request)
     opened = access.open_person(actor, reference, purpose="case work")
     return render(
         request,
@@ -87,7 +81,7 @@ def person(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def edit_person(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_member(request)
     opened = access.open_person(actor, reference, purpose="edit")
     if not allowed(actor, "protect.change_person", opened.person):
         raise PermissionDenied
@@ -117,7 +111,7 @@ def edit_person(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def caseload(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_member(request)
     if not allowed(actor, "protect.view_caseload"):
         raise PermissionDenied
     return render(
@@ -129,7 +123,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def assign(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_member(request)
     person = access.get_person_for_supervision(actor, reference)
     membership = (
         accounts_access.assignable_members(actor).filter(pk=request.POST.get("membership") or 0).first()
@@ -145,7 +139,7 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @reauthentication_required
 def break_glass(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = acting_member(request)
     person = access.get_person_for_supervision(actor, reference)
     if not allowed(actor, "protect.break_glass", person):
         raise PermissionDenied
