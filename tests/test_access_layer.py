@@ -93,6 +93,8 @@ def facing_modules() -> list[Path]:
         if (
             path.name in FACING_NAMES
             or path.name.endswith("_views.py")
+            or (path.parent.name == "views" and path.name != "__init__.py")
+            or path.name.startswith("forms")
             or "templatetags" in path.parts
             or (
                 in_api

@@ -14,8 +14,10 @@ authorised one. Adding a view means adding a row; ``test_every_view_has_a_row`` 
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -80,6 +82,8 @@ class World:
     pending_invitation: Invitation
     caseworker_token: ApiToken
     raw_tokens: dict[str, str] = field(default_factory=dict)
+    # Objects other modules' persona tables add to the world (see tests/test_personas_identify.py).
+    extras: dict[str, Any] = field(default_factory=dict)
 
     def user(self, key: str) -> User:
         return self.actors[key].user
@@ -762,9 +766,10 @@ def _assert_refused(row: Row, world: World, response: Any, before: object, after
         assert before == after, f"{row.id} changed {before!r} -> {after!r} for a caller it should refuse"
 
 
-def _personas() -> list[Any]:
+def personas(rows: tuple[Row, ...]) -> list[Any]:
+    """One test case per row and persona, for ``pytest.mark.parametrize(("row", "persona", "key"), ...)``."""
     params = []
-    for row in ROWS:
+    for row in rows:
         params.append(pytest.param(row, "anonymous", None, id=f"{row.id}-anonymous"))
         params.append(pytest.param(row, "other_org", row.other_org, id=f"{row.id}-other_org-{row.other_org}"))
         params.extend(pytest.param(row, "denied", key, id=f"{row.id}-denied-{key}") for key in row.denied)
@@ -778,8 +783,13 @@ def world(org: Organisation, other_org: Organisation, make_member: MakeMember) -
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("row", "persona", "key"), _personas())
+@pytest.mark.parametrize(("row", "persona", "key"), personas(ROWS))
 def test_persona(row: Row, persona: str, key: str | None, world: World) -> None:
+    check_persona(row, persona, key, world)
+
+
+def check_persona(row: Row, persona: str, key: str | None, world: World) -> None:
+    """The four-persona assertions for one row and one caller; other modules' tables run them too."""
     response, before, after, client = _run(row, world, key)
     status = response.status_code
 
@@ -817,6 +827,15 @@ def test_persona(row: Row, persona: str, key: str | None, world: World) -> None:
         assert row.never_shown(world) not in _text(response), f"{row.id} shows what it never should"
     if row.afterwards:
         assert row.afterwards(world, client), f"{row.id}: the authorised request had no effect"
+
+
+def all_rows() -> tuple[Row, ...]:
+    """This table and every ``tests/test_personas_*.py`` module's ``ROWS`` (imported here, not at the top,
+    because those modules import this one)."""
+    rows = list(ROWS)
+    for path in sorted(Path(__file__).parent.glob("test_personas_*.py")):
+        rows.extend(importlib.import_module(f"tests.{path.stem}").ROWS)
+    return tuple(rows)
 
 
 REAUTH_ROWS = [pytest.param(row, id=row.id) for row in ROWS if row.reauth]
@@ -868,7 +887,7 @@ def test_every_view_has_a_row() -> None:
         for name in _all_view_names()
         if not name.startswith(("account_", "mfa_"))  # allauth's own views
     }
-    covered = {row.view for row in ROWS} | NOT_PERSONA_TESTED
+    covered = {row.view for row in all_rows()} | NOT_PERSONA_TESTED
     missing = sorted(project_views - covered)
     assert not missing, f"views without a four-persona row: {missing}"
     stale = sorted(covered - project_views)
@@ -877,7 +896,7 @@ def test_every_view_has_a_row() -> None:
 
 def test_each_persona_slot_is_meaningful() -> None:
     """Guard the table itself: the authorised actor is never also listed as refused, and each row refuses someone."""
-    for row in ROWS:
+    for row in all_rows():
         assert row.authorised not in row.denied, row.id
         assert row.other_org.startswith("other_"), row.id
         assert row.denied, row.id

@@ -9,5 +9,6 @@ urlpatterns = [
     path("org/", include("threefold.accounts.urls")),
     path("audit/", include("threefold.audit.urls")),
     path("protect/", include("threefold.protect.urls")),
+    path("identify/", include("threefold.identify.urls")),
     path("", include("threefold.web.urls")),
 ]

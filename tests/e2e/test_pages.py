@@ -30,7 +30,9 @@ def test_caseworker_pages(open_browser: OpenBrowser, org, make_member: MakeMembe
 
     # Home shows the caseworker's cards, and only those.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
-    expect(page.locator(".cards .card h2")).to_have_text(["Record a person", "My people"])
+    expect(page.locator(".cards .card h2")).to_have_text(
+        ["Screen for trafficking", "Record a person", "My people"]
+    )
     browser.check("home")
 
     browser.visit("/protect/", "protect-empty")
@@ -95,7 +97,7 @@ def test_supervisor_pages(
     page = browser.page
     log_in(browser, supervisor.user.email)
     expect(page.locator(".cards .card h2")).to_have_text(
-        ["Record a person", "My people", "Caseload", "Audit"]
+        ["Screen for trafficking", "Review screenings", "Record a person", "My people", "Caseload", "Audit"]
     )
 
     browser.visit("/protect/caseload/", "caseload")
@@ -114,7 +116,9 @@ def test_supervisor_pages(
     # A member of two organisations switches in the footer; the home page follows the other role.
     page.get_by_label("Act for").select_option(label="Other NGO · Caseworker")
     page.get_by_role("button", name="Switch organisation").click()
-    expect(page.locator(".cards .card h2")).to_have_text(["Record a person", "My people"])
+    expect(page.locator(".cards .card h2")).to_have_text(
+        ["Screen for trafficking", "Record a person", "My people"]
+    )
     expect(page.locator(".account-links .who")).to_have_text("Other NGO · Caseworker")
     browser.check("home-switched")
 

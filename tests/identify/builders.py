@@ -144,3 +144,34 @@ def gated_two_dimensions() -> dict[str, Any]:
     ]
     data["scoring"]["outcome"]["expression"] = {"all": [{"dimension": "a"}, {"dimension": "b"}]}
     return data
+
+
+def coding_entry(code: str = "T76.51", **changes: Any) -> dict[str, Any]:
+    """One ICD-10-CM coding suggestion (by default: adult forced sexual exploitation, suspected)."""
+    entry: dict[str, Any] = {
+        "system": "ICD-10-CM",
+        "code": code,
+        "label": _text("A code"),
+        "applies_when": "suspected",
+        "population": "adult",
+    }
+    entry.update(changes)
+    return entry
+
+
+def with_audience_guidance_coding() -> dict[str, Any]:
+    """``minimal()`` plus the optional audience, guidance (do / never) and coding parts.
+
+    coding[0] T76.51 suspected adult, coding[1] T74.52 confirmed child.
+    """
+    data = minimal()
+    data["audience"] = ["clinician", "screener"]
+    data["guidance"] = {
+        "do": [_text("Do this."), _text("And this.")],
+        "never": [_text("Never that.")],
+    }
+    data["coding"] = [
+        coding_entry("T76.51"),
+        coding_entry("T74.52", applies_when="confirmed", population="child", confidence="verified", note="n"),
+    ]
+    return data

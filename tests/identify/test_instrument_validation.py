@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.identify.builders import minimal
+from tests.identify.builders import coding_entry, minimal, with_audience_guidance_coding
+from threefold.identify.core.definition import CodingCondition, Confidence, Guidance, Population
 from threefold.identify.core.instrument import InstrumentError, build_instrument, parse_instrument
 
 Breaker = Callable[[dict[str, Any]], None]
@@ -228,8 +229,123 @@ CASES = [
 ]
 
 
+def _with(**parts: Any) -> Breaker:
+    """A breaker adding top-level parts (audience, guidance, coding, ...) to the minimal instrument."""
+
+    def apply(data: dict[str, Any]) -> None:
+        data.update(parts)
+
+    return apply
+
+
+_DO = [{"en": "Do this."}]
+_NEVER = [{"en": "Never that."}]
+
+# The optional audience, guidance and coding parts: each broken entry is named by its field.
+EXTRA_CASES = [
+    ("audience not an identifier", _with(audience=["Front Desk"]), "audience[0]", "does not match"),
+    ("audience empty", _with(audience=[]), "audience", "should be non-empty"),
+    ("guidance without never", _with(guidance={"do": _DO}), "guidance", "'never' is a required property"),
+    ("guidance without do", _with(guidance={"never": _NEVER}), "guidance", "'do' is a required property"),
+    (
+        "guidance never empty",
+        _with(guidance={"do": _DO, "never": []}),
+        "guidance.never",
+        "should be non-empty",
+    ),
+    ("guidance do empty", _with(guidance={"do": [], "never": _NEVER}), "guidance.do", "should be non-empty"),
+    (
+        "guidance entry without English",
+        _with(guidance={"do": [{"fr": "Faire."}], "never": _NEVER}),
+        "guidance.do[0]",
+        "'en' is a required property",
+    ),
+    (
+        "guidance entry as a bare string",
+        _with(guidance={"do": _DO, "never": ["Never that."]}),
+        "guidance.never[0]",
+        "is not of type 'object'",
+    ),
+    (
+        "guidance with an unknown list",
+        _with(guidance={"do": _DO, "never": _NEVER, "maybe": _DO}),
+        "guidance",
+        "'maybe' was unexpected",
+    ),
+    (
+        "coding with an unknown situation",
+        _with(coding=[coding_entry(applies_when="probable")]),
+        "coding[0].applies_when",
+        "'probable' is not one of",
+    ),
+    (
+        "coding code in lower case",
+        _with(coding=[coding_entry("t76.51")]),
+        "coding[0].code",
+        "does not match",
+    ),
+    (
+        "coding unknown system",
+        _with(coding=[coding_entry(system="ICD-11")]),
+        "coding[0].system",
+        "is not one of",
+    ),
+    (
+        "coding unknown population",
+        _with(coding=[coding_entry(population="adults")]),
+        "coding[0].population",
+        "'adults' is not one of",
+    ),
+    (
+        "coding without a label",
+        _with(coding=[{k: v for k, v in coding_entry().items() if k != "label"}]),
+        "coding[0]",
+        "'label' is a required property",
+    ),
+    ("coding empty", _with(coding=[]), "coding", "should be non-empty"),
+    (
+        "coding duplicate code",
+        _with(coding=[coding_entry("T74.51"), coding_entry("T76.51"), coding_entry("T74.51")]),
+        "coding[2].code",
+        "duplicate code ICD-10-CM T74.51 (first at coding[0])",
+    ),
+    (
+        "child code in an adult instrument",
+        _with(population="adult", coding=[coding_entry(population="child")]),
+        "coding[0].population",
+        "a code for population 'child' in an instrument for population 'adult'",
+    ),
+    (
+        "adult code in a child instrument",
+        _with(population="child", coding=[coding_entry(population="adult")]),
+        "coding[0].population",
+        "a code for population 'adult' in an instrument for population 'child'",
+    ),
+    (
+        "guidance missing a declared language",
+        _with(languages=["en", "fr"], guidance={"do": _DO, "never": _NEVER}),
+        "guidance.never[0]",
+        "missing fr",
+    ),
+    (
+        "coding label missing a declared language",
+        _with(languages=["en", "es"], coding=[coding_entry()]),
+        "coding[0].label",
+        "missing es",
+    ),
+    (
+        "guidance with an undeclared language",
+        _with(guidance={"do": [{"en": "Do.", "es": "Haga."}], "never": _NEVER}),
+        "guidance.do[0]",
+        "has es, which is not in the declared languages en",
+    ),
+]
+
+
 @pytest.mark.parametrize(
-    ("breaker", "path", "message"), [case[1:] for case in CASES], ids=[c[0] for c in CASES]
+    ("breaker", "path", "message"),
+    [case[1:] for case in CASES + EXTRA_CASES],
+    ids=[c[0] for c in CASES + EXTRA_CASES],
 )
 def test_broken_instrument_names_the_field(breaker: Breaker, path: str, message: str) -> None:
     data = minimal()
@@ -283,3 +399,63 @@ def test_bare_yes_in_yaml_stays_an_answer_value() -> None:
     instrument = parse_instrument(text)
     assert instrument.items_by_id["q_kind"].show_if is not None
     assert instrument.items_by_id["q_kind"].show_if.match.values == frozenset({"yes"})
+
+
+def test_audience_guidance_and_coding_are_optional() -> None:
+    instrument = build_instrument(minimal())
+    assert instrument.audience == ()
+    assert instrument.guidance is None
+    assert instrument.coding == ()
+
+
+def test_audience_guidance_and_coding_are_built() -> None:
+    instrument = build_instrument(with_audience_guidance_coding())
+
+    assert instrument.audience == ("clinician", "screener")
+    assert instrument.guidance == Guidance(
+        do=({"en": "Do this."}, {"en": "And this."}), never=({"en": "Never that."},)
+    )
+    suspected, confirmed = instrument.coding
+    assert (suspected.system, suspected.code, suspected.applies_when, suspected.population) == (
+        "ICD-10-CM",
+        "T76.51",
+        CodingCondition.SUSPECTED,
+        Population.ADULT,
+    )
+    assert (suspected.confidence, suspected.note) == (None, None)
+    assert (confirmed.code, confirmed.applies_when, confirmed.population) == (
+        "T74.52",
+        CodingCondition.CONFIRMED,
+        Population.CHILD,
+    )
+    assert (confirmed.confidence, confirmed.note) == (Confidence.VERIFIED, "n")
+    assert instrument.coding_for(CodingCondition.CONFIRMED) == (confirmed,)
+    assert instrument.coding_for(CodingCondition.HISTORY) == ()
+
+
+def test_any_code_fits_an_instrument_for_any_population() -> None:
+    data = with_audience_guidance_coding()
+    assert data["population"] == "any"
+    data["coding"].append(coding_entry("Z91.42", applies_when="history", population="any"))
+    assert len(build_instrument(data).coding) == 3
+
+
+def test_a_code_is_suggested_once_whatever_the_situation() -> None:
+    # One code, one meaning: T76.51 cannot be both the "suspected" and the "confirmed" suggestion.
+    data = with_audience_guidance_coding()
+    data["coding"][1]["code"] = "T76.51"
+    with pytest.raises(InstrumentError, match=r"coding\[1\]\.code: duplicate code ICD-10-CM T76\.51"):
+        build_instrument(data)
+
+
+def test_yaml_aliases_are_refused_before_they_can_expand() -> None:
+    # Nine levels of nine aliases each: a few hundred bytes that a plain loader expands to 9**9 strings.
+    lines = ['a0: &a0 "lol"']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    with pytest.raises(InstrumentError, match=r"\(yaml\): line 1, column 5: anchors and aliases"):
+        parse_instrument("\n".join(lines))
+
+
+def test_yaml_nested_too_deep_is_a_clear_error_not_a_crash() -> None:
+    with pytest.raises(InstrumentError, match=r"nested more than 40 levels deep"):
+        parse_instrument("x: " + "[" * 5000 + "]" * 5000)

@@ -42,12 +42,103 @@ def test_schema_is_valid_draft_2020_12() -> None:
     Draft202012Validator.check_schema(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
+# Where an instrument fits, and whom it is for: one shared vocabulary, so that a setting pack can pick its tools.
+SETTINGS = frozenset(
+    {
+        "labour_inspection",
+        "law_enforcement",
+        "ngo_casework",
+        "shelter",
+        "youth_shelter",
+        "homeless_services",
+        "migrant_services",
+        "child_protection",
+        "outreach",
+        "survey",
+        "hotel",
+        "transport",
+        "health_care",
+        "school",
+    }
+)
+AUDIENCES = frozenset(
+    {
+        "front_desk",
+        "concierge",
+        "bell_staff",
+        "valet",
+        "security",
+        "housekeeping",
+        "maintenance",
+        "room_service",
+        "food_beverage",
+        "cabin_crew",
+        "transport_staff",
+        "clinician",
+        "teacher",
+        "school_staff",
+        "labour_inspector",
+        "law_enforcement_officer",
+        "trade_union_officer",
+        "ngo_worker",
+        "outreach_worker",
+        "caseworker",
+        "child_protection_worker",
+        "screener",
+    }
+)
+
+
 def test_the_library_ships_the_expected_instruments() -> None:
     assert {path.stem for path in SHIPPED} == {
         "ilo_ec_delphi_adult_labour",
         "quick_youth_indicators",
         "icls_2018_forced_labour",
+        "ilo_forced_labour_11_indicators",
+        "palermo_child_rule",
+        "hotel_front_desk_observation",
+        "hotel_housekeeping_observation",
+        "hotel_food_beverage_observation",
+        "transport_crew_observation",
+        "health_care_clinician_observation",
+        "school_staff_observation",
+        "labour_inspection_workplace_observation",
+        "outreach_observation",
     }
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[path.stem for path in SHIPPED])
+def test_settings_and_audiences_come_from_the_shared_vocabulary(path: Path) -> None:
+    instrument = load_instrument(path)
+    assert set(instrument.settings) <= SETTINGS, set(instrument.settings) - SETTINGS
+    assert set(instrument.audience) <= AUDIENCES, set(instrument.audience) - AUDIENCES
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[path.stem for path in SHIPPED])
+def test_guidance_says_never_confront_alert_endanger_or_overpromise(path: Path) -> None:
+    instrument = load_instrument(path)
+    if instrument.guidance is None:
+        assert instrument.id in {
+            "ilo_ec_delphi_adult_labour",
+            "quick_youth_indicators",
+            "icls_2018_forced_labour",
+        }
+        return
+    assert instrument.guidance.do
+    never = " ".join(text["en"] for text in instrument.guidance.never).lower()
+    for word in ("confront", "alert", "risk", "promise"):
+        assert word in never, word
+    for text in (*instrument.guidance.do, *instrument.guidance.never):
+        assert set(text) == set(instrument.languages)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[path.stem for path in SHIPPED])
+def test_every_draft_item_indicator_or_code_says_what_to_check(path: Path) -> None:
+    instrument = load_instrument(path)
+    parts = [*instrument.items, *instrument.indicators, *instrument.coding]
+    for part in parts:
+        if part.confidence is Confidence.DRAFT:
+            assert part.note, part
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[path.stem for path in SHIPPED])

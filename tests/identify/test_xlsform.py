@@ -13,7 +13,7 @@ from defusedxml import ElementTree as SafeET
 from openpyxl import load_workbook
 from pyxform.xls2xform import xls2xform_convert
 
-from tests.identify.builders import minimal
+from tests.identify.builders import minimal, with_audience_guidance_coding
 from threefold.identify.core import library
 from threefold.identify.core.answers import AnswerState, parse_answers
 from threefold.identify.core.definition import AnswerType, Instrument
@@ -288,3 +288,40 @@ def test_every_answer_type_has_a_question_type() -> None:
     rows = {row["name"]: row["type"] for row in to_xlsform_rows(build_instrument(data), "en").survey}
     for kind, xls_type in kinds.items():
         assert rows[f"q_{kind.value}"] == xls_type
+
+
+def test_guidance_and_coding_become_notes_after_the_description() -> None:
+    form = to_xlsform_rows(build_instrument(with_audience_guidance_coding()), "en")
+    label = "label::English (en)"
+
+    assert [(row["type"], row["name"]) for row in form.survey[:4]] == [
+        ("note", "disclaimer"),
+        ("note", "about"),
+        ("note", "guidance"),
+        ("note", "coding"),
+    ]
+    assert form.survey[2][label] == "What to do:\n- Do this.\n- And this.\n\nNever:\n- Never that."
+    assert form.survey[3][label] == (
+        "Coding suggestions for the clinician (never automatic):\n"
+        "- T76.51 (ICD-10-CM, suspected): A code\n"
+        "- T74.52 (ICD-10-CM, confirmed): A code"
+    )
+    assert form.survey[4]["name"] == "q_s1"
+
+
+def test_health_care_form_carries_guidance_and_codes_in_its_language(tmp_path: Path) -> None:
+    instrument = library.load("health_care_clinician_observation")
+    form = to_xlsform_rows(instrument, "fr")
+    notes = {row["name"]: row["label::French (fr)"] for row in form.survey if row["type"] == "note"}
+
+    assert notes["guidance"].startswith("À faire :\n- ")
+    assert "\n\nÀ ne jamais faire :\n- " in notes["guidance"]
+    assert (
+        "- T76.52 (ICD-10-CM, suspecté) : Exploitation sexuelle forcée d'un enfant, suspectée"
+        in notes["coding"]
+    )
+    assert "- Z04.82 (ICD-10-CM, écarté) : Examen et observation" in notes["coding"]
+    xform, warnings = _convert(form, tmp_path)
+    assert warnings == []
+    texts = _translations(xform)["French (fr)"]
+    assert texts[f"{ROOT}/coding:label"].startswith("Suggestions de codage")

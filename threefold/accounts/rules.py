@@ -78,5 +78,35 @@ permissions.add_rule(
 )
 
 
+@rules.predicate
+def screened_it(actor: Actor, obj: Any) -> bool:
+    return obj is not None and getattr(obj, "screened_by_id", None) == actor.user.pk
+
+
+# A screening is read by the person who did it and by supervisors, who review their organisation's screenings.
+permissions.add_rule(
+    "identify.view_screening",
+    same_organisation
+    & (
+        (has_role(Role.SCREENER, Role.CASEWORKER, Role.LEGAL_OFFICER) & screened_it)
+        | has_role(Role.SUPERVISOR)
+    ),
+)
+permissions.add_rule(
+    "identify.continue_screening",
+    same_organisation
+    & screened_it
+    & has_role(Role.SCREENER, Role.CASEWORKER, Role.SUPERVISOR, Role.LEGAL_OFFICER),
+)
+permissions.add_rule("identify.review", has_role(Role.SUPERVISOR) & same_organisation)
+permissions.add_rule("identify.review_list", has_role(Role.SUPERVISOR))
+# Attaching to a person means choosing that person: only roles that read identities can do it.
+permissions.add_rule("identify.attach_person", identity_reader & same_organisation)
+permissions.add_rule("identify.import_submissions", has_role(Role.SUPERVISOR))
+permissions.add_rule("identify.manage_instruments", has_role(Role.SUPERVISOR, Role.ORG_ADMIN))
+permissions.add_rule("identify.manage_directory", has_role(Role.ORG_ADMIN))
+permissions.add_rule("identify.change_directory_entry", has_role(Role.ORG_ADMIN) & same_organisation)
+
+
 def allowed(actor: Actor, permission: str, obj: Any = None) -> bool:
     return permissions.test_rule(permission, actor, obj)

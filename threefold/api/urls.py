@@ -25,6 +25,16 @@ urlpatterns = [
         login_not_required(instrument_views.InstrumentScoreView.as_view()),
         name="instrument_score",
     ),
+    path(
+        "v1/screenings/",
+        login_not_required(instrument_views.ScreeningCreateView.as_view()),
+        name="screenings",
+    ),
+    path(
+        "v1/screenings/<str:reference>/",
+        login_not_required(instrument_views.ScreeningDetailView.as_view()),
+        name="screening",
+    ),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path(
         "docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"

@@ -21,6 +21,22 @@ class Module:
 
 MODULES: tuple[Module, ...] = (
     Module(
+        "identify",
+        _("Identify"),
+        "identify:home",
+        frozenset(
+            {
+                Role.SCREENER,
+                Role.CASEWORKER,
+                Role.SUPERVISOR,
+                Role.LEGAL_OFFICER,
+                Role.ORG_ADMIN,
+                Role.TRAINER,
+                Role.ANALYST,
+            }
+        ),
+    ),
+    Module(
         "protect",
         _("Protect"),
         "protect:home",

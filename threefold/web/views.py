@@ -20,6 +20,8 @@ def home(request: HttpRequest) -> HttpResponse:
     role = actor.role if actor else None
     context = {
         "role": role,
+        "can_screen": bool(actor and allowed(actor, "identify.screen")),
+        "can_review_screenings": bool(actor and allowed(actor, "identify.review_list")),
         "can_add_person": bool(actor and allowed(actor, "protect.add_person")),
         "reads_identities": bool(actor and actor.reads_identities),
         "can_view_caseload": bool(actor and allowed(actor, "protect.view_caseload")),

@@ -64,6 +64,15 @@ class UrgencyLevel(StrEnum):
     URGENT = "urgent"
 
 
+class CodingCondition(StrEnum):
+    """When a clinical code suggestion applies."""
+
+    CONFIRMED = "confirmed"  # exploitation confirmed
+    SUSPECTED = "suspected"  # suspected, not (yet) confirmed
+    RULED_OUT = "ruled_out"  # examined after a suspicion that was then ruled out
+    HISTORY = "history"  # exploitation in the person's past
+
+
 @dataclass(frozen=True)
 class Match:
     """An ``equals`` / ``in`` condition on one answer, kept as the set of values that satisfy it."""
@@ -184,6 +193,28 @@ class ValidationStudy:
 
 
 @dataclass(frozen=True)
+class Guidance:
+    """What the person using the instrument should do, and what they must never do."""
+
+    do: tuple[LocalText, ...]
+    never: tuple[LocalText, ...]
+
+
+@dataclass(frozen=True)
+class CodingSuggestion:
+    """A clinical code that may fit (e.g. ICD-10-CM T76.51, suspected): a suggestion for the clinician, never a
+    code the engine assigns."""
+
+    system: str
+    code: str
+    label: LocalText
+    applies_when: CodingCondition
+    population: Population
+    confidence: Confidence | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Instrument:
     id: str
     version: str
@@ -202,6 +233,10 @@ class Instrument:
     count_rules: tuple[CountRule, ...]
     outcome: Outcome
     bands: tuple[Band, ...]
+    # Optional parts (older files and organisations' own instruments may leave them out).
+    audience: tuple[str, ...] = ()
+    guidance: Guidance | None = None
+    coding: tuple[CodingSuggestion, ...] = ()
 
     # Lookups by id. cached_property writes straight into __dict__, so it works on a frozen dataclass.
     @cached_property
@@ -219,6 +254,10 @@ class Instrument:
     @cached_property
     def dimension_rules_by_id(self) -> Mapping[str, DimensionRule]:
         return {rule.id: rule for rule in self.dimension_rules}
+
+    def coding_for(self, condition: CodingCondition) -> tuple[CodingSuggestion, ...]:
+        """The code suggestions for one situation (e.g. every "suspected" code), in file order."""
+        return tuple(suggestion for suggestion in self.coding if suggestion.applies_when is condition)
 
     def indicators_of(self, dimension_id: str) -> tuple[Indicator, ...]:
         return tuple(indicator for indicator in self.indicators if indicator.dimension == dimension_id)

@@ -24,10 +24,13 @@ from threefold.identify.core.definition import (
     Band,
     BandWhen,
     Choice,
+    CodingCondition,
+    CodingSuggestion,
     Confidence,
     CountRule,
     Dimension,
     Evidence,
+    Guidance,
     Indicator,
     Instrument,
     Item,
@@ -185,6 +188,24 @@ def _band(data: Mapping[str, Any]) -> Band:
     )
 
 
+def _guidance(data: Mapping[str, Any] | None) -> Guidance | None:
+    if data is None:
+        return None
+    return Guidance(do=tuple(data["do"]), never=tuple(data["never"]))
+
+
+def _coding(data: Mapping[str, Any]) -> CodingSuggestion:
+    return CodingSuggestion(
+        system=data["system"],
+        code=data["code"],
+        label=data["label"],
+        applies_when=CodingCondition(data["applies_when"]),
+        population=Population(data["population"]),
+        confidence=_confidence(data),
+        note=data.get("note"),
+    )
+
+
 def _study(data: Mapping[str, Any]) -> ValidationStudy:
     return ValidationStudy(
         sensitivity=float(data["sensitivity"]),
@@ -239,4 +260,7 @@ def _build(data: Mapping[str, Any]) -> Instrument:
         ),
         outcome=Outcome(parse_expression(scoring["outcome"]["expression"]), scoring["outcome"]["text"]),
         bands=tuple(_band(band) for band in scoring["bands"]),
+        audience=tuple(data.get("audience", [])),
+        guidance=_guidance(data.get("guidance")),
+        coding=tuple(_coding(suggestion) for suggestion in data.get("coding", [])),
     )

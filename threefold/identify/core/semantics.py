@@ -19,8 +19,11 @@ Path = tuple[str | int, ...]
 RESERVED_ANSWER_WORDS = frozenset({"refused", "dont_know", "unanswered", "not_applicable"})
 YES_NO_VALUES = ("yes", "no")
 CHOICE_TYPES = frozenset({"single_choice", "multi_choice"})
-# Keys whose value is a text per language (the schema's localText).
+# Keys whose value is a text per language (the schema's localText). "guidance" is one on a band; the top-level
+# guidance is an object of lists, told apart by its values (see _is_local_text).
 LOCALISED_KEYS = frozenset({"title", "description", "label", "prompt", "help", "guidance", "text"})
+# Keys whose value is a list of texts per language (the top-level guidance's do / never).
+LOCALISED_LIST_KEYS = frozenset({"do", "never"})
 
 
 def semantic_problems(data: Data) -> list[Problem]:
@@ -34,6 +37,7 @@ def semantic_problems(data: Data) -> list[Problem]:
         _count_rules,
         _outcome,
         _bands,
+        _coding,
     )
     return [problem for check in checks for problem in check(data)]
 
@@ -89,24 +93,29 @@ def _languages(data: Data) -> Iterator[Problem]:
     """Every text must exist in every declared language: a French screening must never fall back mid-way."""
     declared = set(data["languages"])
 
+    def check(text: Mapping[str, Any], path: Path) -> Iterator[Problem]:
+        missing = sorted(declared - set(text))
+        extra = sorted(set(text) - declared)
+        if missing:
+            yield Problem(
+                field_path(path),
+                f"missing {', '.join(missing)} (the instrument declares languages {', '.join(data['languages'])})",
+            )
+        if extra:
+            yield Problem(
+                field_path(path),
+                f"has {', '.join(extra)}, which is not in the declared languages {', '.join(data['languages'])}",
+            )
+
     def walk(node: Any, path: Path) -> Iterator[Problem]:
         if isinstance(node, Mapping):
             for key, value in node.items():
-                if key in LOCALISED_KEYS and isinstance(value, Mapping):
-                    missing = sorted(declared - set(value))
-                    extra = sorted(set(value) - declared)
-                    if missing:
-                        yield Problem(
-                            field_path((*path, key)),
-                            f"missing {', '.join(missing)} (the instrument declares languages "
-                            f"{', '.join(data['languages'])})",
-                        )
-                    if extra:
-                        yield Problem(
-                            field_path((*path, key)),
-                            f"has {', '.join(extra)}, which is not in the declared languages "
-                            f"{', '.join(data['languages'])}",
-                        )
+                if key in LOCALISED_KEYS and _is_local_text(value):
+                    yield from check(value, (*path, key))
+                elif key in LOCALISED_LIST_KEYS and isinstance(value, list):
+                    for index, text in enumerate(value):
+                        if _is_local_text(text):
+                            yield from check(text, (*path, key, index))
                 else:
                     yield from walk(value, (*path, key))
         elif isinstance(node, list):
@@ -114,6 +123,11 @@ def _languages(data: Data) -> Iterator[Problem]:
                 yield from walk(value, (*path, index))
 
     yield from walk(data, ())
+
+
+def _is_local_text(node: Any) -> bool:
+    """A text per language maps language codes to strings; other objects (the top-level guidance) hold lists."""
+    return isinstance(node, Mapping) and all(isinstance(value, str) for value in node.values())
 
 
 def _dimensions(data: Data) -> Iterator[Problem]:
@@ -305,3 +319,24 @@ def _bands(data: Data) -> Iterator[Problem]:
     for needed in ("positive", "negative"):
         if needed not in first:
             yield Problem("scoring.bands", f"no band for a {needed} outcome")
+
+
+def _coding(data: Data) -> Iterator[Problem]:
+    """A code is suggested once, and only for people the instrument is for (no child code in an adult tool)."""
+    population = data["population"]
+    first: dict[tuple[str, str], int] = {}
+    for index, suggestion in enumerate(_list(data, "coding")):
+        path = ("coding", index)
+        key = (suggestion["system"], suggestion["code"])
+        if key in first:
+            yield Problem(
+                field_path((*path, "code")),
+                f"duplicate code {suggestion['system']} {suggestion['code']} (first at coding[{first[key]}])",
+            )
+        first.setdefault(key, index)
+        if population != "any" and suggestion["population"] not in (population, "any"):
+            yield Problem(
+                field_path((*path, "population")),
+                f"a code for population {suggestion['population']!r} in an instrument for population "
+                f"{population!r}",
+            )

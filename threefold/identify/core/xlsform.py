@@ -7,7 +7,7 @@ How an instrument maps onto the sheets:
 
 * a ``note`` row opens the form: the result is an indicator of likely or possible trafficking or forced labour,
   never a legal determination (the same warning as ``results.DISCLAIMER``), followed by the instrument's own
-  description;
+  description, then (when the instrument has them) what to do and never do, and its clinical coding suggestions;
 * ``yes_no`` items become ``select_one`` over one shared list whose names are exactly what
   ``answers.parse_answers`` accepts: ``yes``, ``no``, ``dont_know``, ``refused``; a question left blank is
   ``unanswered``, so exported submissions can be scored without translating any value;
@@ -31,7 +31,7 @@ from typing import BinaryIO
 from openpyxl import Workbook
 
 from threefold.identify.core.answers import AnswerState
-from threefold.identify.core.definition import NO, YES, AnswerType, Instrument, Item
+from threefold.identify.core.definition import NO, YES, AnswerType, CodingCondition, Instrument, Item
 from threefold.identify.core.localtext import LocalText, text_in
 
 Row = dict[str, str]
@@ -70,6 +70,23 @@ FORM_DISCLAIMER: LocalText = {
         "forzoso; no es una determinación jurídica. La identificación de una víctima corresponde a las "
         "autoridades competentes, y un resultado negativo no descarta la trata ni otras formas de explotación."
     ),
+}
+
+# Headings of the guidance and coding notes.
+GUIDANCE_DO: LocalText = {"en": "What to do:", "fr": "À faire :", "es": "Qué hacer:"}
+GUIDANCE_NEVER: LocalText = {"en": "Never:", "fr": "À ne jamais faire :", "es": "Nunca:"}
+CODING_HEADING: LocalText = {
+    "en": "Coding suggestions for the clinician (never automatic):",
+    "fr": "Suggestions de codage pour le clinicien (jamais automatiques) :",
+    "es": "Sugerencias de codificación para el personal clínico (nunca automáticas):",
+}
+# "T76.51 (ICD-10-CM, suspected): label"; French typography puts a space before the colon.
+CODING_SEPARATOR: LocalText = {"en": ": ", "fr": " : ", "es": ": "}
+CODING_CONDITIONS: Mapping[CodingCondition, LocalText] = {
+    CodingCondition.CONFIRMED: {"en": "confirmed", "fr": "confirmé", "es": "confirmado"},
+    CodingCondition.SUSPECTED: {"en": "suspected", "fr": "suspecté", "es": "sospechado"},
+    CodingCondition.RULED_OUT: {"en": "ruled out", "fr": "écarté", "es": "descartado"},
+    CodingCondition.HISTORY: {"en": "history", "fr": "antécédent", "es": "antecedente"},
 }
 
 QUESTION_TYPES: Mapping[AnswerType, str] = {
@@ -115,6 +132,14 @@ def to_xlsform_rows(instrument: Instrument, lang: str = "en") -> XLSForm:
         {"type": "note", "name": _free_name("disclaimer", taken), label: text_in(FORM_DISCLAIMER, lang)},
         {"type": "note", "name": _free_name("about", taken), label: text_in(instrument.description, lang)},
     ]
+    if instrument.guidance is not None:
+        survey.append(
+            {"type": "note", "name": _free_name("guidance", taken), label: guidance_text(instrument, lang)}
+        )
+    if instrument.coding:
+        survey.append(
+            {"type": "note", "name": _free_name("coding", taken), label: coding_text(instrument, lang)}
+        )
     choices: list[Row] = []
     if any(item.answer_type is AnswerType.YES_NO for item in instrument.items):
         choices.extend(
@@ -142,6 +167,29 @@ def to_xlsform_rows(instrument: Instrument, lang: str = "en") -> XLSForm:
         }
     ]
     return XLSForm(survey=survey, choices=choices, settings=settings)
+
+
+def guidance_text(instrument: Instrument, lang: str) -> str:
+    """The instrument's do / never lists as one note, one line per point."""
+    assert instrument.guidance is not None
+    lines = [text_in(GUIDANCE_DO, lang), *(f"- {text_in(text, lang)}" for text in instrument.guidance.do)]
+    lines += [
+        "",
+        text_in(GUIDANCE_NEVER, lang),
+        *(f"- {text_in(text, lang)}" for text in instrument.guidance.never),
+    ]
+    return "\n".join(lines)
+
+
+def coding_text(instrument: Instrument, lang: str) -> str:
+    """The coding suggestions as one note: ``- T76.51 (ICD-10-CM, suspected): ...``."""
+    lines = [text_in(CODING_HEADING, lang)]
+    lines += [
+        f"- {suggestion.code} ({suggestion.system}, {text_in(CODING_CONDITIONS[suggestion.applies_when], lang)})"
+        f"{text_in(CODING_SEPARATOR, lang)}{text_in(suggestion.label, lang)}"
+        for suggestion in instrument.coding
+    ]
+    return "\n".join(lines)
 
 
 def choice_list_name(item: Item) -> str:

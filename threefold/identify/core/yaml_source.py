@@ -6,6 +6,10 @@ Two traps are closed here because they would silently change an instrument:
   no answer would ever match. Only ``true``/``false`` are booleans here.
 * A repeated key (two ``prompt:`` lines in one item) normally keeps the last one without a word; here it is an
   error with its line number.
+
+And two that matter because organisations upload instruments: anchors and aliases are refused (nested aliases
+make a few hundred bytes expand into gigabytes, the "billion laughs"), and so is nesting deeper than
+``MAX_DEPTH`` (which would otherwise end in a RecursionError). No instrument needs either.
 """
 
 from __future__ import annotations
@@ -23,8 +27,33 @@ class DuplicateKeyError(yaml.MarkedYAMLError):
     pass
 
 
+MAX_DEPTH = 40
+
+
+class UnsafeYAMLError(yaml.MarkedYAMLError):
+    pass
+
+
 class InstrumentLoader(yaml.SafeLoader):
-    """SafeLoader (no arbitrary objects) with YAML 1.2 booleans and duplicate keys refused."""
+    """SafeLoader (no arbitrary objects) with YAML 1.2 booleans; duplicate keys, aliases and deep nesting refused."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise UnsafeYAMLError(
+                None, None, "anchors and aliases (& and *) are not allowed", event.start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise UnsafeYAMLError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()

@@ -17,6 +17,7 @@ from threefold.accounts.actor import Actor
 from threefold.accounts.models import Membership, Organisation, User
 from threefold.accounts.roles import Role
 from threefold.accounts.services import create_organisation
+from threefold.identify import demo_data as identify_demo
 from threefold.protect import services as protect_services
 from threefold.protect.demo_data import demo_people
 from threefold.protect.models import PersonIndex
@@ -38,7 +39,9 @@ class Command(BaseCommand):
             }
             users = {u.email: self._user(u, orgs) for u in demo.USERS}
             created = self._people(orgs, users)
+            screenings = self._identify(orgs, users)
         self._print(created)
+        self.stdout.write(f"Identify: {screenings} new demo screenings.")
 
     def _user(self, spec: demo.DemoUser, orgs: dict[str, Organisation]) -> User:
         user = User.objects.filter(email=spec.email).first()
@@ -77,6 +80,16 @@ class Command(BaseCommand):
             )
             created += 1
         return created
+
+    def _identify(self, orgs: dict[str, Organisation], users: dict[str, User]) -> int:
+        org = orgs["shelter"]
+
+        def actor(role: Role) -> Actor:
+            user = users[f"{role.value.replace('_', '')}@{demo.DEMO_DOMAIN}"]
+            return Actor(user, Membership.objects.get(user=user, organisation=org))
+
+        identify_demo.load_directory(actor(Role.ORG_ADMIN))
+        return identify_demo.load_screenings(actor(Role.SCREENER))
 
     def _print(self, created: int) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo world ready ({created} new fictitious people)."))

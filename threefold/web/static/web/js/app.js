@@ -5,5 +5,10 @@
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector(".error-summary");
     if (summary) { summary.focus(); }
+    // A print button only where printing can be started from the page; without script the browser's menu works.
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
   });
 })();
