@@ -70,12 +70,12 @@ def test_a_whole_screening_with_a_language_switch_half_way(
         ["en", "fr"],
     )
     result = client.get(response["Location"]).content.decode()
-    assert "86,7 %" in result  # the published sensitivity, formatted for French
+    assert "86,7\u00a0%" in result  # the published sensitivity, formatted for French
     # At the study's own prevalence (8.8%) a positive is right about a quarter of the time.
-    assert "26,3 %" in result
+    assert "26,3\u00a0%" in result
     # The supervisor's counterpart: an edited prevalence changes what a positive means.
     lower = client.get(response["Location"], {"prevalence": "1"}).content.decode()
-    assert "3,6 %" in lower
+    assert "3,6\u00a0%" in lower
 
 
 def test_skip_logic_moves_past_questions_an_earlier_answer_rules_out(

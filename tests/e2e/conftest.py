@@ -47,7 +47,8 @@ DESKTOP = {"width": 1280, "height": 800}
 TOUCH_TARGETS = (
     "button, select, textarea, input:not([type=hidden]):not([type=checkbox]):not([type=radio]),"
     " .field-checkbox .checkbox, .brand, .quick-exit, .site-nav a, .account-links a, .row-actions a,"
-    " .button, .button-secondary, .button-danger, .table td > a:only-child"
+    " .button, .button-secondary, .button-danger, .table td > a:only-child, .choice-list a, .choices label,"
+    " .back-link, .answer-row a"
 )
 SMALL_TARGETS_JS = """(selector) => Array.from(document.querySelectorAll(selector))
   .filter(e => e.getClientRects().length > 0 && !e.closest('.visually-hidden'))

@@ -43,7 +43,7 @@ def test_a_whole_screening_in_french_on_a_phone(
     for number, answer in enumerate(answers, start=1):
         expect(page.locator(".progress-label")).to_contain_text(f"Question {number} sur 4")
         page.get_by_label(answer, exact=True).check()
-        page.get_by_role("button", name=re.compile("^Enregistrer et")).click()
+        page.get_by_role("button", name=re.compile("^Enregistrer et (continuer|vérifier)")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Vérifier les réponses")
     browser.check("identify-answers-fr")
 
