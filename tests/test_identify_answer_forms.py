@@ -7,31 +7,12 @@ from typing import Any
 
 import pytest
 
-from tests.identify.builders import minimal
+from tests.identify.builders import mixed
 from threefold.identify.answer_forms import AnswerForm, display_answer, initial_for
 from threefold.identify.core.answers import parse_answers
-from threefold.identify.core.definition import Instrument
 from threefold.identify.core.instrument import build_instrument
 
-
-def _mixed() -> Instrument:
-    data = minimal()
-    data["items"] += [
-        {
-            "id": "q_where",
-            "prompt": {"en": "Where did you work?"},
-            "answer_type": "multi_choice",
-            "choices": [
-                {"id": place, "label": {"en": place.title()}} for place in ("farm", "factory", "home")
-            ],
-        },
-        {"id": "q_hours", "prompt": {"en": "Hours a day?"}, "answer_type": "number"},
-        {"id": "q_notes", "prompt": {"en": "Notes"}, "answer_type": "text"},
-    ]
-    return build_instrument(data)
-
-
-MIXED = _mixed()
+MIXED = build_instrument(mixed())
 
 
 def _raw(item_id: str, data: dict[str, Any]) -> object:

@@ -37,6 +37,15 @@ def _answer(client: Client, url: str, value: str, *, move: str = "next") -> str:
     return str(response["Location"])
 
 
+def _finished(client: Client) -> tuple[Screening, str]:
+    """A quick youth screen with its first question answered yes, finished; and that question's URL."""
+    screening, url = _start(client, "quick_youth_indicators", "outreach")
+    _answer(client, url, "yes")
+    client.post(reverse("identify:finish", args=[screening.reference]))
+    screening.refresh_from_db()
+    return screening, url
+
+
 def test_a_whole_screening_with_a_language_switch_half_way(
     org: Organisation, make_member: MakeMember
 ) -> None:
@@ -122,10 +131,7 @@ def test_answers_are_sealed_and_audit_entries_name_items_never_answers(
     org: Organisation, make_member: MakeMember
 ) -> None:
     client = login(Client(), make_member(org, Role.SCREENER))
-    screening, url = _start(client, "quick_youth_indicators", "outreach")
-    _answer(client, url, "yes")
-    client.post(reverse("identify:finish", args=[screening.reference]))
-    screening.refresh_from_db()
+    screening, _url = _finished(client)
     raw = bytes(screening.record or b"")
     assert b"q_unsafe_work" not in raw
     assert b"yes" not in raw
@@ -138,8 +144,7 @@ def test_a_finished_screening_is_never_reopened_for_editing(
     org: Organisation, make_member: MakeMember
 ) -> None:
     client = login(Client(), make_member(org, Role.SCREENER))
-    screening, url = _start(client, "quick_youth_indicators", "outreach")
-    client.post(reverse("identify:finish", args=[screening.reference]))
+    _screening, url = _finished(client)
     assert client.get(url).status_code == 404
     assert client.post(url, {"answer": "yes", "version": 2}).status_code == 404
 
@@ -148,9 +153,7 @@ def test_the_result_is_read_with_the_instrument_text_it_was_scored_with(
     org: Organisation, make_member: MakeMember
 ) -> None:
     client = login(Client(), make_member(org, Role.SCREENER))
-    screening, url = _start(client, "quick_youth_indicators", "outreach")
-    _answer(client, url, "yes")
-    client.post(reverse("identify:finish", args=[screening.reference]))
+    screening, _url = _finished(client)
     source = InstrumentSource.objects.get(pk=screening.source_id)
     assert source.text == catalogue.shipped_entry("quick_youth_indicators").text
     # Were the shipped file edited later, the stored text (here changed in place to prove which one is read) rules.

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.purity import modules_importing_django
+
 PACKAGE = Path(__file__).resolve().parents[2] / "threefold" / "disclosure"
 
 
-def _imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
-
-
 def test_no_module_imports_django() -> None:
-    files = sorted(PACKAGE.rglob("*.py"))
-    assert len(files) >= 4
-    for path in files:
-        assert not any(name.split(".")[0] == "django" for name in _imported_modules(path)), path.name
+    assert modules_importing_django(PACKAGE) == []
 
 
 def test_every_module_imports_and_runs_without_django_loaded() -> None:

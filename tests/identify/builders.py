@@ -175,3 +175,21 @@ def with_audience_guidance_coding() -> dict[str, Any]:
         coding_entry("T74.52", applies_when="confirmed", population="child", confidence="verified", note="n"),
     ]
     return data
+
+
+def mixed() -> dict[str, Any]:
+    """The minimal instrument plus a multi-choice, a number and a text question (the shipped library is yes/no)."""
+    data = minimal()
+    data["items"] += [
+        {
+            "id": "q_where",
+            "prompt": {"en": "Where did you work?"},
+            "answer_type": "multi_choice",
+            "choices": [
+                {"id": place, "label": {"en": place.title()}} for place in ("farm", "factory", "home")
+            ],
+        },
+        {"id": "q_hours", "prompt": {"en": "Hours a day?"}, "answer_type": "number"},
+        {"id": "q_notes", "prompt": {"en": "Notes"}, "answer_type": "text"},
+    ]
+    return data

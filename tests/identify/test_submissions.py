@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.identify.builders import minimal
+from tests.identify.builders import mixed
 from tests.identify.conftest import answers_for
 from threefold.identify.core import library
 from threefold.identify.core.definition import AnswerType, Instrument
@@ -47,23 +47,7 @@ Answers = dict[str, Any]
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _mixed() -> Instrument:
-    """The minimal instrument plus a select_multiple, a number and a text question."""
-    data = minimal()
-    data["items"] += [
-        {
-            "id": "q_where",
-            "prompt": {"en": "Where did you work?"},
-            "answer_type": "multi_choice",
-            "choices": [{"id": place, "label": {"en": place}} for place in ("farm", "factory", "home")],
-        },
-        {"id": "q_hours", "prompt": {"en": "Hours a day?"}, "answer_type": "number"},
-        {"id": "q_notes", "prompt": {"en": "Notes"}, "answer_type": "text"},
-    ]
-    return build_instrument(data)
-
-
-MIXED = _mixed()
+MIXED = build_instrument(mixed())
 
 
 # --- writing exports the way ODK Central and KoboToolbox do ------------------------------------------------

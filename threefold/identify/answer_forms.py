@@ -37,21 +37,17 @@ class AnswerForm(forms.Form):
         label = local(item.prompt)
         help_text = local(item.help) if item.help else ""
         match item.answer_type:
-            case AnswerType.YES_NO:
-                choices = [(YES, _("Yes")), (NO, _("No")), *state_choices()]
-                self.fields["answer"] = forms.ChoiceField(
-                    label=label,
-                    help_text=help_text,
-                    choices=choices,
-                    widget=forms.RadioSelect,
-                    required=False,
+            case AnswerType.YES_NO | AnswerType.SINGLE_CHOICE:
+                # Don't know and refused sit in the same radio group: one answer, whichever it is.
+                options = (
+                    [(YES, _("Yes")), (NO, _("No"))]
+                    if item.answer_type is AnswerType.YES_NO
+                    else [(choice.id, local(choice.label)) for choice in item.choices]
                 )
-            case AnswerType.SINGLE_CHOICE:
-                choices = [(choice.id, local(choice.label)) for choice in item.choices] + state_choices()
                 self.fields["answer"] = forms.ChoiceField(
                     label=label,
                     help_text=help_text,
-                    choices=choices,
+                    choices=options + state_choices(),
                     widget=forms.RadioSelect,
                     required=False,
                 )

@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterable
 from typing import Any, cast
 
-import yaml
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
@@ -24,9 +23,6 @@ COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 # Digits and the separators people write phone numbers with; the link dials the digits (and a leading +).
 PHONE = re.compile(r"^\+?[0-9 ()./\-]+$")
 INSTRUMENT_SUFFIXES = (".yaml", ".yml")
-# Shipped instruments nest 6 levels deep. Far deeper nesting is no instrument, and would exhaust the parser's
-# recursion (a server error) before the engine could say what is wrong.
-MAX_YAML_DEPTH = 40
 
 
 def normalise_country(value: str) -> str:
@@ -145,8 +141,9 @@ class DirectoryFilterForm(forms.Form):
 
 
 class InstrumentUploadForm(forms.Form):
-    """An instrument file: checked here for what a file must be (name, size, UTF-8, plain YAML); what an
-    instrument must be is checked by the engine, in ``services.upload_instrument``."""
+    """An instrument file: checked here for what a file must be (name, size, UTF-8); what an instrument must be
+    (YAML without aliases or deep nesting, the schema, the cross-references) is checked by the engine, in
+    ``services.upload_instrument``."""
 
     file = forms.FileField(label=_("Instrument file"), widget=forms.FileInput(attrs={"accept": ".yaml,.yml"}))
 
@@ -182,7 +179,6 @@ class InstrumentUploadForm(forms.Form):
                 code="encoding",
                 params={"position": error.start + 1},
             ) from error
-        self._check_yaml_shape(text)
         self.text = text
         return upload
 
@@ -192,43 +188,3 @@ class InstrumentUploadForm(forms.Form):
             _("This file is %(size)s; an instrument file may be at most %(limit)s.")
             % {"size": filesizeformat(size), "limit": filesizeformat(MAX_INSTRUMENT_BYTES)}
         )
-
-    @staticmethod
-    def _check_yaml_shape(text: str) -> None:
-        """Refuse YAML aliases and absurd nesting before the engine reads the file.
-
-        An alias repeats a value by reference, so a few hundred bytes of nested aliases describe billions of
-        values, which the schema check walks and writes into its messages. Instruments never need them.
-        """
-        opening = (
-            yaml.BlockSequenceStartToken,
-            yaml.BlockMappingStartToken,
-            yaml.FlowSequenceStartToken,
-            yaml.FlowMappingStartToken,
-        )
-        closing = (yaml.BlockEndToken, yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
-        depth = 0
-        try:
-            for token in yaml.scan(text):
-                if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
-                    line = token.start_mark.line + 1
-                    raise forms.ValidationError(
-                        _(
-                            "Line %(line)s uses a YAML anchor or alias (&name or *name). Instruments may not "
-                            "use them: write each value out in full."
-                        ),
-                        code="alias",
-                        params={"line": line},
-                    )
-                if isinstance(token, opening):
-                    depth += 1
-                    if depth > MAX_YAML_DEPTH:
-                        raise forms.ValidationError(
-                            _("Line %(line)s is nested more than %(depth)s levels deep."),
-                            code="depth",
-                            params={"line": token.start_mark.line + 1, "depth": MAX_YAML_DEPTH},
-                        )
-                elif isinstance(token, closing):
-                    depth -= 1
-        except yaml.YAMLError:
-            return  # a syntax error: the engine reports it with its line and column
