@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -160,6 +161,30 @@ def discard_screening(actor: Actor, screening: Screening) -> None:
     with transaction.atomic():
         audit.record(actor, Action.DELETE, screening)
         screening.delete()
+
+
+def purge_unfinished(*, older_than: timedelta, label: str) -> int:
+    """Delete screenings left unfinished for longer than ``older_than`` (data minimisation: a stopped interview
+    is not kept indefinitely). Run by a command, not a person; one audit entry per organisation."""
+    cutoff = timezone.now() - older_than
+    stale = Screening.objects.filter(status=Status.IN_PROGRESS, started_at__lt=cutoff)
+    deleted = 0
+    with transaction.atomic():
+        for organisation_id in sorted(set(stale.values_list("organisation_id", flat=True))):
+            references = list(
+                stale.filter(organisation_id=organisation_id).values_list("reference", flat=True)
+            )
+            stale.filter(organisation_id=organisation_id).delete()
+            audit.record(
+                None,
+                Action.DELETE,
+                ("identify.screening", ""),
+                system_label=label,
+                organisation_id=organisation_id,
+                details={"unfinished_screenings": references, "older_than_days": older_than.days},
+            )
+            deleted += len(references)
+    return deleted
 
 
 def attach_person(actor: Actor, screening: Screening, person: Person, consent: ConsentMethod) -> Screening:
