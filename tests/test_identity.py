@@ -7,7 +7,14 @@ from datetime import date
 
 import pytest
 
-from threefold.protect.identity import Identity, IdentityError, index_terms, validate
+from threefold.protect.identity import (
+    Identity,
+    IdentityError,
+    estimated_birth_year,
+    index_terms,
+    linkage_terms,
+    validate,
+)
 
 TODAY = date(2026, 11, 27)
 
@@ -27,6 +34,29 @@ def _digest(value: str, kind: str) -> str:
         (Identity(given_names="Ann", date_of_birth=date(1850, 1, 1)), "date_of_birth"),
         (Identity(given_names="Ann", phones=("call me",)), "phones"),
         (Identity(given_names="Ann", emails=("not-an-address",)), "emails"),
+        (Identity(given_names="Ann", languages=("xx",)), "languages"),
+        (Identity(given_names="Ann", languages=("fre",)), "languages"),  # ISO 639-2/B, not 639-3
+        (Identity(given_names="Ann", languages=("russian",)), "languages"),
+        (Identity(given_names="Ann", citizenships=("XK1",)), "citizenships"),
+        (Identity(given_names="Ann", citizenships=("ZZ",)), "citizenships"),
+        (Identity(given_names="Ann", citizenships=("UKR",)), "citizenships"),  # alpha-3 is not alpha-2
+        (
+            Identity(
+                given_names="Ann",
+                citizenships=tuple(["UA"] * 2 + [f"{a}{b}" for a in "ABC" for b in "DEFGHIJ"]),
+            ),
+            "citizenships",
+        ),
+        (Identity(given_names="Ann", gender="female"), "gender"),
+        (Identity(given_names="Ann", estimated_age=121, age_estimated_on=TODAY), "estimated_age"),
+        (Identity(given_names="Ann", estimated_age=-1, age_estimated_on=TODAY), "estimated_age"),
+        (Identity(given_names="Ann", estimated_age=True, age_estimated_on=TODAY), "estimated_age"),  # type: ignore[arg-type]
+        (Identity(given_names="Ann", estimated_age=30), "age_estimated_on"),
+        (Identity(given_names="Ann", age_estimated_on=TODAY), "age_estimated_on"),
+        (
+            Identity(given_names="Ann", estimated_age=30, age_estimated_on=date(2027, 1, 1)),
+            "age_estimated_on",
+        ),
     ],
 )
 def test_validation_names_the_bad_field(identity: Identity, field: str) -> None:
@@ -72,3 +102,86 @@ def test_reordered_and_transliterated_names_share_index_terms() -> None:
     latin = index_terms(Identity("Olga", "Petrova"), _digest)
     cyrillic = index_terms(Identity("Петрова", "Ольга"), _digest)
     assert latin == cyrillic
+
+
+def test_language_and_country_codes_are_kept_as_given_in_one_case() -> None:
+    identity = Identity("Ann", languages=(" RU", "rhg", "ru"), citizenships=("ua", "MD ", "UA"))
+    assert identity.languages == ("ru", "rhg")  # ISO 639-1 where given, ISO 639-3 where given, no repeats
+    assert identity.citizenships == ("UA", "MD")
+    validate(identity, today=TODAY)
+
+
+def test_new_fields_are_optional_and_valid_together() -> None:
+    validate(
+        Identity(
+            "Ann",
+            languages=("uk", "ru"),
+            citizenships=("UA", "MD"),
+            gender="Feminine",
+            estimated_age=0,
+            age_estimated_on=TODAY,
+        ),
+        today=TODAY,
+    )
+
+
+def test_json_round_trip_keeps_the_new_fields() -> None:
+    identity = Identity(
+        "Ольга",
+        "Петрова",
+        languages=("ru", "rhg"),
+        citizenships=("UA",),
+        gender="NonSpecifiedUnknown",
+        estimated_age=30,
+        age_estimated_on=date(2026, 5, 1),
+    )
+    data = identity.to_json()
+    assert data["languages"] == ["ru", "rhg"]
+    assert data["age_estimated_on"] == "2026-05-01"
+    assert Identity.from_json(data) == identity
+
+
+def test_identities_sealed_before_the_new_fields_still_open() -> None:
+    stored = {
+        "given_names": "Olga",
+        "family_names": "Petrova",
+        "aliases": [],
+        "date_of_birth": "1990-05-01",
+        "phones": [],
+        "emails": [],
+        "extra": {},
+    }
+    identity = Identity.from_json(stored)
+    assert (identity.languages, identity.citizenships, identity.gender) == ((), (), "")
+    assert (identity.estimated_age, identity.age_estimated_on) == (None, None)
+
+
+def test_estimated_birth_year_prefers_the_date_of_birth() -> None:
+    assert estimated_birth_year(Identity("Ann")) is None
+    assert estimated_birth_year(Identity("Ann", estimated_age=30, age_estimated_on=date(2026, 5, 1))) == 1996
+    assert (
+        estimated_birth_year(
+            Identity(
+                "Ann", date_of_birth=date(1990, 1, 1), estimated_age=30, age_estimated_on=date(2026, 5, 1)
+            )
+        )
+        == 1990
+    )
+
+
+def test_no_index_term_for_ages() -> None:
+    identity = Identity("Olga", "Petrova", estimated_age=30, age_estimated_on=date(2026, 5, 1))
+    assert {kind for kind, _ in index_terms(identity, _digest)} == {"name", "name_phonetic", "name_part"}
+
+
+def test_linkage_terms_leave_out_names_of_one_word_and_name_parts() -> None:
+    identity = Identity(
+        "Olga", "", ("Lena Ivanova",), date(1990, 5, 1), ("+44 7700 900123",), ("o@example.org",)
+    )
+    values = {digest.split("|")[-1] for _, digest in linkage_terms(identity, _digest)}
+    assert values == {
+        "name:ivanova lena",
+        "name_phonetic:IFNF LN",
+        "phone:447700900123",
+        "email:o@example.org",
+    }

@@ -1,4 +1,5 @@
-"""After the demo load, no demo survivor's name, alias, phone or e-mail is in the database files in plaintext.
+"""After the demo load, no demo survivor's name, alias, phone, e-mail or case note is in the database files in
+plaintext.
 
 Runs ``migrate`` and ``demo`` in a subprocess against a throw-away database, as ``make run`` does, then reads
 the raw SQLite file (with its WAL) or a ``pg_dump`` of the PostgreSQL database.
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from threefold.protect.demo_data import demo_people
+from threefold.protect.demo_data import demo_case, demo_people
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -25,7 +26,8 @@ pytestmark = pytest.mark.slow
 
 def _needles() -> list[str]:
     values: list[str] = []
-    for person in demo_people():
+    for index, person in enumerate(demo_people()):
+        values += demo_case(index, person).notes  # case notes are sealed like identities
         identity = person.identity
         values += [
             identity.full_name,

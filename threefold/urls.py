@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/", include("threefold.api.urls")),
     path("org/", include("threefold.accounts.urls")),
     path("audit/", include("threefold.audit.urls")),
+    path("protect/people/<str:reference>/consent/", include("threefold.consent.urls", namespace="consent")),
     path("protect/", include("threefold.protect.urls")),
     path("identify/", include("threefold.identify.urls")),
     path("", include("threefold.web.urls")),

@@ -70,6 +70,37 @@ permissions.add_rule(
 permissions.add_rule("protect.view_caseload", has_role(Role.SUPERVISOR))
 permissions.add_rule("protect.assign_person", has_role(Role.SUPERVISOR) & same_organisation)
 permissions.add_rule("protect.break_glass", has_role(Role.SUPERVISOR) & same_organisation)
+
+
+# Cases. A case is as visible as its person: whoever may open the person (assignment or grant) may open the
+# person's cases, so a referral or break-the-glass grant on the person covers the case without a second grant.
+@rules.predicate
+def person_is_assigned(actor: Actor, case: Any) -> bool:
+    return case is not None and is_assigned(actor, case.person)
+
+
+@rules.predicate
+def person_view_grant(actor: Actor, case: Any) -> bool:
+    return case is not None and has_active_grant(actor, case.person)
+
+
+@rules.predicate
+def person_edit_grant(actor: Actor, case: Any) -> bool:
+    return case is not None and has_edit_grant(actor, case.person)
+
+
+case_worker = has_role(Role.CASEWORKER, Role.SUPERVISOR)
+permissions.add_rule(
+    "protect.view_case", identity_reader & ((same_organisation & person_is_assigned) | person_view_grant)
+)
+permissions.add_rule("protect.open_case", case_worker & ((same_organisation & is_assigned) | has_edit_grant))
+permissions.add_rule(
+    "protect.change_case", case_worker & ((same_organisation & person_is_assigned) | person_edit_grant)
+)
+permissions.add_rule("protect.approve_stage", has_role(Role.SUPERVISOR) & same_organisation)
+permissions.add_rule("protect.assign_case", has_role(Role.SUPERVISOR) & same_organisation)
+permissions.add_rule("protect.configure_case_approvals", has_role(Role.ORG_ADMIN))
+
 permissions.add_rule("accounts.manage_members", has_role(Role.ORG_ADMIN))
 permissions.add_rule("audit.view_history", has_role(Role.SUPERVISOR, Role.ORG_ADMIN))
 permissions.add_rule("api.use", is_member)
@@ -106,6 +137,17 @@ permissions.add_rule("identify.import_submissions", has_role(Role.SUPERVISOR))
 permissions.add_rule("identify.manage_instruments", has_role(Role.SUPERVISOR, Role.ORG_ADMIN))
 permissions.add_rule("identify.manage_directory", has_role(Role.ORG_ADMIN))
 permissions.add_rule("identify.change_directory_entry", has_role(Role.ORG_ADMIN) & same_organisation)
+
+
+# Consent (threefold/consent). Every consent rule takes the Person the consent is about, not the consent row.
+# Seeing a person's consents is part of seeing the person; recording or withdrawing one is a change to the
+# record, for the caseworkers and supervisors who may change it.
+permissions.add_rule("consent.view", permissions["protect.view_person"])
+permissions.add_rule("consent.record", permissions["protect.change_person"])
+permissions.add_rule("consent.withdraw", permissions["protect.change_person"])
+# Going ahead without consent is a judgement for a supervisor or legal officer of the person's organisation,
+# never for a partner organisation that holds a grant.
+permissions.add_rule("consent.override", has_role(Role.SUPERVISOR, Role.LEGAL_OFFICER) & same_organisation)
 
 
 def allowed(actor: Actor, permission: str, obj: Any = None) -> bool:

@@ -13,8 +13,10 @@ from rest_framework.views import APIView
 from threefold.accounts.actor import Actor
 from threefold.api.serializers import (
     CreatedPersonSerializer,
-    IdentitySerializer,
+    DuplicateConflictSerializer,
+    DuplicateReportSerializer,
     MeSerializer,
+    PersonCreateSerializer,
     PersonSerializer,
 )
 from threefold.protect import access, services
@@ -52,19 +54,41 @@ class PersonListView(APIView):
         return Response([PersonSerializer.from_opened(p) for p in people])
 
     @extend_schema(
-        request=IdentitySerializer, responses={201: CreatedPersonSerializer}, summary="Record a person"
+        request=PersonCreateSerializer,
+        responses={201: CreatedPersonSerializer, 409: DuplicateConflictSerializer},
+        summary="Record a person",
+        description=(
+            "Answers 409 with the possible duplicates the caller may know about, and records nothing, unless "
+            "`confirmed_new` is true."
+        ),
     )
     def post(self, request: Request) -> Response:
-        serializer = IdentitySerializer(data=request.data)
+        serializer = PersonCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        actor = _actor(request)
+        identity = serializer.to_identity()
         try:
-            person = services.create_person(_actor(request), serializer.to_identity())
+            if not serializer.validated_data["confirmed_new"]:
+                report = access.possible_duplicates(actor, identity)
+                if report.found:
+                    return _duplicates_conflict(report)
+            person = services.create_person(actor, identity)
         except IdentityError as exc:
             field, _, message = str(exc).partition(": ")
             raise ValidationError({field: [message]}) from None
         except PermissionDenied:
             return Response({"detail": "Your role cannot record people."}, status=status.HTTP_403_FORBIDDEN)
         return Response({"reference": person.reference}, status=status.HTTP_201_CREATED)
+
+
+def _duplicates_conflict(report: access.DuplicateReport) -> Response:
+    return Response(
+        {
+            "detail": "Possible duplicates: check them, then send confirmed_new: true to record a new person.",
+            "possible_duplicates": DuplicateReportSerializer.from_report(report),
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
 
 
 class PersonDetailView(APIView):

@@ -4,17 +4,23 @@ and every read of an identity leaves an audit entry. Not-yours is a 404, so nobo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from threefold.accounts.access import granted_ids
 from threefold.accounts.actor import Actor
 from threefold.accounts.rules import allowed
 from threefold.audit import services as audit
 from threefold.audit.models import Action
-from threefold.protect.identity import Identity, index_terms, name_part_codes
+from threefold.protect.duplicates import Assessment, Band, assess
+from threefold.protect.identity import Identity, index_terms, linkage_terms, name_part_codes, validate
 from threefold.protect.models import Person, PersonIndex, identity_context
 from threefold.vault import names, sealed
 
@@ -145,3 +151,161 @@ def _query_identity(query: str) -> Identity:
         except ValueError:
             pass
     return Identity(given_names="" if (phones or emails) else query, phones=phones, emails=emails)
+
+
+def visible_persons(actor: Actor) -> QuerySet[Person]:
+    """The people this actor may open, as a queryset other access modules scope by (cases follow people)."""
+    return _visible(actor)
+
+
+def open_many(persons: list[Person]) -> list[OpenedPerson]:
+    """Decrypt several people at once, for access functions that have already scoped and will audit."""
+    return _open_many(persons)
+
+
+# ---- possible duplicates -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisibleMatch:
+    """A possible duplicate the actor may open: shown with its names and the reasons it matched."""
+
+    opened: OpenedPerson
+    assessment: Assessment
+
+    @property
+    def band(self) -> Band | None:
+        return self.assessment.band
+
+
+@dataclass(frozen=True)
+class RestrictedMatch:
+    """A possible duplicate in the actor's organisation that they may not open: its reference and band only."""
+
+    reference: str
+    band: Band
+
+
+@dataclass(frozen=True)
+class DuplicateReport:
+    visible: tuple[VisibleMatch, ...] = ()
+    in_organisation: tuple[RestrictedMatch, ...] = ()
+    # Another organisation may know this person. Deliberately a bare yes/no: no reference, organisation or count.
+    elsewhere: bool = False
+    # For a role that never reads identities: something in their organisation matched, and nothing more is said.
+    withheld: bool = False
+
+    @property
+    def found(self) -> bool:
+        return bool(self.visible or self.in_organisation or self.elsewhere or self.withheld)
+
+    def counts(self) -> dict[str, int]:
+        """What the audit trail keeps of a check: how many, never who."""
+        return {
+            "visible": len(self.visible),
+            "in_organisation": len(self.in_organisation),
+            "elsewhere": int(self.elsewhere),
+            "withheld": int(self.withheld),
+        }
+
+
+# Blind-index kinds that single out a person; name parts (16-bit digests) and dates of birth only narrow down.
+_WHOLE_KINDS = ("name", "name_phonetic", "phone", "email")
+MAX_DUPLICATE_CANDIDATES = 200
+
+Digest = Callable[[str, str], str]
+
+
+def possible_duplicates(actor: Actor, identity: Identity) -> DuplicateReport:
+    """Who might already be the person ``identity`` describes, told to the actor only as far as they may know.
+
+    * People the actor may open: decrypted, scored by ``duplicates.assess``, returned with reasons.
+    * Others of the actor's organisation: scored in memory the same way (the organisation's own key), but only
+      the reference and band leave this function, so the actor can ask a supervisor.
+    * Other organisations: never decrypted. A yes/no from blind-index digests alone (the blind key is
+      deployment-wide): a whole name of two words or more, a phone or an e-mail, or every name part together
+      with the date of birth.
+    * A screener records people but never reads them: nothing is decrypted for them, and they learn only that
+      their own organisation may already have the person (from the same digest rule), so that they can stop a
+      double entry; a caseworker does the checking. Other organisations are not consulted for them at all: they
+      cannot ask through a referral, and an account that reads nobody should not learn who is known elsewhere.
+
+    Audited as a search with counts only. Raises IdentityError for an identity that would not be accepted.
+    """
+    if not allowed(actor, "protect.add_person"):
+        raise PermissionDenied
+    validate(identity, today=timezone.localdate())
+    digest: Digest = cache(lambda value, kind: sealed.blind(value, kind=kind))
+    own_organisation = Person.objects.filter(organisation_id=actor.org_id)
+    if actor.reads_identities:
+        report = _report_for_reader(actor, identity, digest, own_organisation)
+    else:
+        report = DuplicateReport(withheld=_blind_match(own_organisation, identity, digest))
+    audit.record(
+        actor, Action.SEARCH, ("protect.person", ""), purpose="duplicate check", details=report.counts()
+    )
+    return report
+
+
+def _report_for_reader(
+    actor: Actor, identity: Identity, digest: Digest, own_organisation: QuerySet[Person]
+) -> DuplicateReport:
+    terms = index_terms(identity, digest)
+    visible_ids = _visible(actor).values("pk")
+    visible = [VisibleMatch(o, a) for o, a in _scored(_candidates(_visible(actor), terms), identity)]
+    restricted = [
+        RestrictedMatch(opened.person.reference, band)
+        for opened, assessment in _scored(
+            _candidates(own_organisation.exclude(pk__in=visible_ids), terms), identity
+        )
+        if (band := assessment.band) is not None
+    ]
+    # Other organisations' demonstration records are fictitious: a match with one would only mislead.
+    elsewhere = (
+        Person.objects.exclude(organisation_id=actor.org_id).exclude(is_demo=True).exclude(pk__in=visible_ids)
+    )
+    return DuplicateReport(tuple(visible), tuple(restricted), _blind_match(elsewhere, identity, digest))
+
+
+def _candidates(scope: QuerySet[Person], terms: set[tuple[str, str]]) -> list[Person]:
+    """People of ``scope`` sharing a whole name, phone or e-mail digest or any name-part digest, those sharing
+    the most first (a common first name alone can bring many)."""
+    whole = {value for kind, value in terms if kind in _WHOLE_KINDS}
+    parts = {value for kind, value in terms if kind == "name_part"}
+    ranked = (
+        PersonIndex.objects.filter(person_id__in=scope.values("pk"))
+        .filter(Q(kind__in=_WHOLE_KINDS, digest__in=whole) | Q(kind="name_part", digest__in=parts))
+        .values("person_id")
+        .annotate(hits=Count("digest", distinct=True))
+        .order_by("-hits", "person_id")
+        .values_list("person_id", flat=True)[:MAX_DUPLICATE_CANDIDATES]
+    )
+    return list(Person.objects.filter(pk__in=list(ranked)))
+
+
+def _scored(persons: list[Person], identity: Identity) -> list[tuple[OpenedPerson, Assessment]]:
+    assessed = [(opened, assess(identity, opened.identity)) for opened in _open_many(persons)]
+    kept = [(opened, assessment) for opened, assessment in assessed if assessment.band is not None]
+    return sorted(kept, key=lambda pair: -pair[1].score)
+
+
+def _blind_match(scope: QuerySet[Person], identity: Identity, digest: Digest) -> bool:
+    """Whether ``scope`` holds a possible match, decided from digests alone (nothing is decrypted)."""
+    in_scope: dict[str, Any] = {"person_id__in": scope.values("pk")}
+    linking = {value for _kind, value in linkage_terms(identity, digest)}
+    if linking and PersonIndex.objects.filter(**in_scope, digest__in=linking).exists():
+        return True
+    terms = index_terms(identity, digest)
+    parts = {value for kind, value in terms if kind == "name_part"}
+    dob = {value for kind, value in terms if kind == "dob"}
+    if not parts or not dob:
+        return False
+    same_birth_date = PersonIndex.objects.filter(**in_scope, kind="dob", digest__in=dob).values("person_id")
+    return (
+        PersonIndex.objects.filter(**in_scope, kind="name_part", digest__in=parts)
+        .filter(person_id__in=same_birth_date)
+        .values("person_id")
+        .annotate(found=Count("digest", distinct=True))
+        .filter(found=len(parts))
+        .exists()
+    )

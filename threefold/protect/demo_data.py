@@ -12,6 +12,7 @@ from anyascii import anyascii
 from faker import Faker
 
 from threefold.protect.identity import Identity
+from threefold.protect.victim_context import JourneyEvent, VictimContext
 
 # Faker locale per demo organisation: several scripts (Cyrillic, Arabic, Thai, Chinese, Latin).
 LOCALES_BY_ORG: dict[str, tuple[str, ...]] = {
@@ -57,3 +58,64 @@ def demo_people() -> list[DemoPerson]:
                     )
                 )
     return people
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """What the demo shows of a person's case: its victim context, how far it went and the notes written."""
+
+    context: VictimContext
+    moves: tuple[tuple[str, str], ...]  # (stage, reason), in order
+    notes: tuple[str, ...]
+
+
+_DEMO_JOURNEYS = (
+    (
+        "MD",
+        "GB",
+        "ForcedLabour",
+        "I_AccommodationAndFoodServiceActivities",
+        ("WithholdsDocuments", "DebtBondage"),
+    ),
+    ("NG", "FR", "SexualExploitation", "", ("PhysicalThreats", "TakesEarnings")),
+    (
+        "RO",
+        "ES",
+        "ForcedLabour",
+        "A_AgricultureForestryAndFishing",
+        ("ExcessiveWorkingHours", "RestrictsMovement"),
+    ),
+    ("VN", "GB", "ForcedLabour", "S_OtherServiceActivities", ("ThreatsLawEnforcement", "DebtBondage")),
+    ("TH", "MX", "ForcedBegging", "", ("PsychologicalAbuse",)),
+)
+_DEMO_MOVES = (
+    ("assessment", "First meeting held at the shelter with an interpreter"),
+    ("plan", "Needs assessed together; she chose housing and legal advice first"),
+    ("services", "Plan agreed and signed; services start this week"),
+    ("follow_up", "Services delivered; monthly calls agreed"),
+    ("closed", "She moved on and asked for the case to close"),
+)
+
+
+def demo_case(index: int, person: DemoPerson) -> DemoCase:
+    """A fictitious case for the ``index``-th demo person: a journey, a stage reached and two notes."""
+    origin, destination, exploitation, industry, controls = _DEMO_JOURNEYS[index % len(_DEMO_JOURNEYS)]
+    context = VictimContext(
+        exploitation_types=(exploitation,),
+        forced_labour_industries=(industry,) if industry else (),
+        control_methods=controls,
+        recruitment_methods=("ThroughFriendsOrSocialEvents",)
+        if index % 2
+        else ("ThroughOnlineSocialNetworks",),
+        relationship_to_trafficker="Acquainted" if index % 3 else "Unaquainted",
+        journey=(
+            JourneyEvent(type="Recruitment", country=origin),
+            JourneyEvent(type="Exploitation", country=destination),
+        ),
+    )
+    given = person.identity.given_names
+    notes = (
+        f"{given} asked to be called only on the shelter's phone.",
+        f"{given} would like to talk to a lawyer before deciding about the police.",
+    )
+    return DemoCase(context, _DEMO_MOVES[: index % (len(_DEMO_MOVES) + 1)], notes)

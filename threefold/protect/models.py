@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from threefold.protect.lifecycle import Stage
 from threefold.vault import sealed
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: references are read aloud on phones
@@ -67,3 +69,136 @@ class PersonIndex(models.Model):
     class Meta:
         indexes = [models.Index(fields=["kind", "digest"])]
         constraints = [models.UniqueConstraint(fields=["person", "kind", "digest"], name="unique_index_term")]
+
+
+def new_case_reference() -> str:
+    return "C-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+class CaseStage(models.TextChoices):
+    OPEN = Stage.OPEN.value, _("Open")
+    ASSESSMENT = Stage.ASSESSMENT.value, _("Assessment")
+    PLAN = Stage.PLAN.value, _("Assistance plan")
+    SERVICES = Stage.SERVICES.value, _("Services")
+    FOLLOW_UP = Stage.FOLLOW_UP.value, _("Follow-up")
+    CLOSED = Stage.CLOSED.value, _("Closed")
+    REOPENED = Stage.REOPENED.value, _("Reopened")
+
+
+class Case(models.Model):
+    """The organisation's work with one person. Who may open it follows who may open the person.
+
+    ``context`` holds the sealed HTCDS victim context (victim_context.py). ``pending_stage`` is set while a move
+    waits for the approval the organisation asked for; ``version`` makes concurrent edits fail loudly.
+    """
+
+    reference = models.CharField(max_length=12, unique=True, default=new_case_reference, editable=False)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="cases")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    stage = models.CharField(max_length=20, choices=CaseStage.choices, default=CaseStage.OPEN)
+    pending_stage = models.CharField(max_length=20, choices=CaseStage.choices, blank=True)
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_cases"
+    )
+    context = models.BinaryField(null=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["organisation", "stage"]),
+            models.Index(fields=["caseworker", "stage"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+CASE_CONTEXT = sealed.register(Case, "context", row_field="reference")
+
+
+class CaseEventKind(models.TextChoices):
+    OPENED = "opened", _("Case opened")
+    STAGE = "stage", _("Stage changed")
+    APPROVAL_REQUESTED = "approval_requested", _("Approval requested")
+    APPROVAL_REFUSED = "approval_refused", _("Approval refused")
+    ASSIGNED = "assigned", _("Caseworker assigned")
+    CONTEXT = "context", _("Victim context updated")
+    NOTE = "note", _("Note")
+    NRM_REFERRAL = "nrm_referral", _("Referred to the national referral mechanism")
+    NRM_DECISION = "nrm_decision", _("Identification decision recorded")
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's timeline. ``text`` (a reason or a note) is sealed: caseworkers write about people."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30, choices=CaseEventKind.choices)
+    from_stage = models.CharField(max_length=20, choices=CaseStage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=CaseStage.choices, blank=True)
+    text = models.BinaryField(null=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+CASE_EVENT_TEXT = sealed.register(CaseEvent, "text", row_field="uid")
+
+
+class StageApproval(models.Model):
+    """A stage an organisation wants approved by a supervisor before a case enters it (e.g. plan, closed)."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=20, choices=CaseStage.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "stage"], name="unique_stage_approval")
+        ]
+
+
+class NrmReferral(models.Model):
+    """A case's referral into a national referral mechanism, under one jurisdiction's rules (reference/nrm/).
+
+    Children are flagged because their cases follow other rules: no means are needed, the best interests of the
+    child come first, and a guardian must be appointed.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="nrm")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    jurisdiction = models.CharField(max_length=20)
+    referred_on = models.DateField()
+    is_child = models.BooleanField(default=False)
+    guardian_appointed = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+
+class NrmDecision(models.Model):
+    """A reasonable-grounds or conclusive-grounds decision, with the outcome code of the jurisdiction's rules."""
+
+    referral = models.ForeignKey(NrmReferral, on_delete=models.CASCADE, related_name="decisions")
+    stage = models.CharField(max_length=30)
+    outcome = models.CharField(max_length=60)
+    decided_on = models.DateField()
+    authority = models.CharField(max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["referral", "stage"], name="one_decision_per_stage")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from threefold.protect import views
+from threefold.protect import case_views, nrm_views, views
 
 app_name = "protect"
 urlpatterns = [
@@ -11,4 +11,16 @@ urlpatterns = [
     path("people/<str:reference>/edit/", views.edit_person, name="edit_person"),
     path("people/<str:reference>/break-glass/", views.break_glass, name="break_glass"),
     path("people/<str:reference>/assign/", views.assign, name="assign"),
+    path("people/<str:reference>/cases/new/", case_views.open_case, name="open_case"),
+    path("cases/", case_views.my_cases, name="cases"),
+    path("cases/supervision/", case_views.approvals, name="approvals"),
+    path("cases/approval-settings/", case_views.approval_settings, name="approval_settings"),
+    path("cases/<str:reference>/", case_views.case, name="case"),
+    path("cases/<str:reference>/stage/", case_views.move, name="move"),
+    path("cases/<str:reference>/notes/", case_views.add_note, name="add_note"),
+    path("cases/<str:reference>/context/", case_views.edit_context, name="edit_context"),
+    path("cases/<str:reference>/decision/", case_views.decide, name="decide"),
+    path("cases/<str:reference>/assign/", case_views.assign_case, name="assign_case"),
+    path("cases/<str:reference>/nrm/", nrm_views.refer, name="nrm_refer"),
+    path("cases/<str:reference>/nrm/decision/", nrm_views.decide, name="nrm_decide"),
 ]

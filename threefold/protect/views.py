@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from threefold.accounts import access as accounts_access
+from threefold.accounts.actor import Actor
 from threefold.accounts.middleware import acting_member
 from threefold.accounts.rules import allowed
-from threefold.protect import access, services
-from threefold.protect.forms import BreakGlassForm, PersonForm, SearchForm
+from threefold.protect import access, case_access, services
+from threefold.protect.forms import BreakGlassForm, PersonForm, SearchForm, identity_details, shown_matches
 from threefold.protect.identity import IdentityError
+from threefold.protect.models import Person
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,21 +49,48 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def add_person(request: HttpRequest) -> HttpResponse:
+    """Record a person in two steps when needed: first show who they may already be, then record on request."""
     actor = acting_member(request)
     if not allowed(actor, "protect.add_person"):
         raise PermissionDenied
     form = PersonForm(request.POST or None)
+    duplicates = None
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.create_person(actor, form.identity())
+            identity = form.identity()
+            # Sent only by the "record anyway" button of the possible-duplicates panel.
+            if request.POST.get("confirmed_new") != "1":
+                duplicates = access.possible_duplicates(actor, identity)
+            if duplicates is None or not duplicates.found:
+                return _recorded(request, actor, services.create_person(actor, identity))
         except IdentityError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Person %(ref)s recorded.") % {"ref": person.reference})
-            if actor.reads_identities:
-                return redirect("protect:person", reference=person.reference)
-            return redirect("web:home")
-    return render(request, "protect/person_form.html", {"form": form, "creating": True})
+            _add_identity_error(form, exc)
+    return render(
+        request,
+        "protect/person_form.html",
+        {
+            "form": form,
+            "creating": True,
+            "duplicates": shown_matches(duplicates) if duplicates and duplicates.found else None,
+            "can_view_caseload": allowed(actor, "protect.view_caseload"),
+        },
+    )
+
+
+def _recorded(request: HttpRequest, actor: Actor, person: Person) -> HttpResponse:
+    messages.success(request, _("Person %(ref)s recorded.") % {"ref": person.reference})
+    if actor.reads_identities:
+        return redirect("protect:person", reference=person.reference)
+    return redirect("web:home")
+
+
+def _add_identity_error(form: PersonForm, exc: IdentityError) -> None:
+    """Put the message next to the field it names, where the form has that field."""
+    field, _separator, message = str(exc).partition(": ")
+    if field in form.fields and message:
+        form.add_error(field, message)
+    else:
+        form.add_error(None, str(exc))
 
 
 @require_http_methods(["GET"])
@@ -73,8 +102,11 @@ def person(request: HttpRequest, reference: str) -> HttpResponse:
         "protect/person.html",
         {
             "opened": opened,
+            "details": identity_details(opened.identity),
             "can_change": allowed(actor, "protect.change_person", opened.person),
             "can_view_history": allowed(actor, "audit.view_history"),
+            "cases": case_access.cases_of(actor, reference),
+            "can_open_case": allowed(actor, "protect.open_case", opened.person),
         },
     )
 
@@ -102,7 +134,7 @@ def edit_person(request: HttpRequest, reference: str) -> HttpResponse:
                 ),
             )
         except IdentityError as exc:
-            form.add_error(None, str(exc))
+            _add_identity_error(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("protect:person", reference=reference)

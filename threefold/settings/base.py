@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "threefold.accounts",
     "threefold.protect",
     "threefold.identify",
+    "threefold.consent",
     "threefold.api",
 ]
 

@@ -25,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_add_person": bool(actor and allowed(actor, "protect.add_person")),
         "reads_identities": bool(actor and actor.reads_identities),
         "can_view_caseload": bool(actor and allowed(actor, "protect.view_caseload")),
+        "can_configure_case_approvals": bool(actor and allowed(actor, "protect.configure_case_approvals")),
         "waiting_for_module": role in {Role.TRAINER, Role.ANALYST},
     }
     return render(request, "web/home.html", context)

@@ -18,9 +18,10 @@ from threefold.accounts.models import Membership, Organisation, User
 from threefold.accounts.roles import Role
 from threefold.accounts.services import create_organisation
 from threefold.identify import demo_data as identify_demo
+from threefold.protect import case_services
 from threefold.protect import services as protect_services
-from threefold.protect.demo_data import demo_people
-from threefold.protect.models import PersonIndex
+from threefold.protect.demo_data import DemoCase, demo_case, demo_people
+from threefold.protect.models import Person, PersonIndex
 from threefold.vault import names, sealed
 
 
@@ -68,18 +69,27 @@ class Command(BaseCommand):
             "casa": users[f"caseworker.casa@{demo.DEMO_DOMAIN}"],
         }
         created = 0
-        for person in demo_people():
+        for index, person in enumerate(demo_people()):
             org = orgs[person.org_key]
             digest = sealed.blind(names.exact_name_key(person.identity.full_name), kind="name")
             if PersonIndex.objects.filter(kind="name", digest=digest, person__organisation=org).exists():
                 continue
             user = caseworkers[person.org_key]
             membership = Membership.objects.get(user=user, organisation=org)
-            protect_services.create_person(
-                Actor(user, membership), person.identity, is_demo=True, purpose="demo data"
-            )
+            actor = Actor(user, membership)
+            record = protect_services.create_person(actor, person.identity, is_demo=True, purpose="demo data")
+            self._case(actor, record, demo_case(index, person))
             created += 1
         return created
+
+    def _case(self, actor: Actor, person: Person, spec: DemoCase) -> None:
+        case = case_services.open_case(
+            actor, person, reason="Referred by the outreach team", context=spec.context, is_demo=True
+        )
+        for note in spec.notes:
+            case_services.add_note(actor, case, note)
+        for stage, reason in spec.moves:
+            case = case_services.move(actor, case, stage, reason, expected_version=case.version)
 
     def _identify(self, orgs: dict[str, Organisation], users: dict[str, User]) -> int:
         org = orgs["shelter"]
