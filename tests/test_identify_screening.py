@@ -198,3 +198,5 @@ def test_keeping_a_screening_with_a_person_needs_consent(
     page = client.get(reverse("identify:result", args=[screening.reference])).content.decode()
     assert person.reference in page
     assert "Written" in page
+    # The hand-over: from the kept screening straight to opening a case for that person.
+    assert reverse("protect:open_case", args=[person.reference]) in page

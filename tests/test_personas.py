@@ -741,6 +741,8 @@ def _send(client: Client, row: Row, world: World) -> Any:
     data = row.data(world) if row.data else {}
     if row.method == "GET":
         return client.get(url)
+    if row.method == "PUT":
+        return client.put(url, data, content_type="application/json")
     if row.api:
         return client.post(url, data, content_type="application/json")
     return client.post(url, data)

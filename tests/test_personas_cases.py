@@ -75,6 +75,9 @@ def _fresh(w: World, key: str) -> Case:
 NOT_ON_THE_CASE = ("unassigned_caseworker", "supervisor", "screener", "trainer", "admin", "loner")
 # Changing it needs a caseworker or supervisor role as well: the assigned legal officer reads but does not change.
 CANNOT_CHANGE = ("legal_officer", *NOT_ON_THE_CASE)
+# API callers need a token, so the member without an organisation is replaced by a deactivated member's token.
+API_NOT_ON_THE_CASE = ("unassigned_caseworker", "supervisor", "screener", "trainer", "admin", "deactivated")
+API_CANNOT_CHANGE = ("legal_officer", *API_NOT_ON_THE_CASE)
 NOT_SUPERVISORS = ("caseworker", "legal_officer", "screener", "trainer", "admin", "loner")
 
 ROWS: tuple[Row, ...] = (
@@ -206,6 +209,84 @@ ROWS: tuple[Row, ...] = (
             "authority": "Single Competent Authority",
         },
         state=lambda w: NrmDecision.objects.filter(referral__case=w.extras["case"]).count(),
+    ),
+    # ---- the same through the API (tokens; a deactivated member's token acts for nobody)
+    Row(
+        "api:cases",
+        "GET",
+        lambda w: reverse("api:cases"),
+        other_org="other_caseworker",
+        denied=("screener", "trainer", "admin", "deactivated"),
+        authorised="caseworker",
+        ok_status=200,
+        shows=_case,
+        other_org_status=(200,),
+        api=True,
+    ),
+    Row(
+        "api:cases",
+        "POST",
+        lambda w: reverse("api:cases"),
+        other_org="other_caseworker",
+        denied=API_CANNOT_CHANGE,
+        authorised="caseworker",
+        ok_status=201,
+        data=lambda w: {"person": _survivor_ref(w), "reason": "She asked for help with housing"},
+        state=lambda w: Case.objects.filter(person=w.person).count(),
+        api=True,
+    ),
+    Row(
+        "api:case",
+        "GET",
+        lambda w: reverse("api:case", args=[_case(w)]),
+        other_org="other_caseworker",
+        denied=API_NOT_ON_THE_CASE,
+        authorised="caseworker",
+        ok_status=200,
+        shows=lambda w: NOTE,
+        api=True,
+    ),
+    Row(
+        "api:case_stage",
+        "POST",
+        lambda w: reverse("api:case_stage", args=[_case(w)]),
+        other_org="other_caseworker",
+        denied=API_CANNOT_CHANGE,
+        authorised="caseworker",
+        ok_status=200,
+        data=lambda w: {
+            "stage": "assessment",
+            "reason": "First meeting planned",
+            "version": _fresh(w, "case").version,
+        },
+        state=lambda w: _fresh(w, "case").stage,
+        secret=lambda w: NOTE,
+        api=True,
+    ),
+    Row(
+        "api:case_context",
+        "PUT",
+        lambda w: reverse("api:case_context", args=[_case(w)]),
+        other_org="other_caseworker",
+        denied=API_CANNOT_CHANGE,
+        authorised="caseworker",
+        ok_status=200,
+        data=lambda w: {"version": _fresh(w, "case").version, "exploitation_types": ["ForcedBegging"]},
+        state=lambda w: _fresh(w, "case").version,
+        secret=lambda w: PLACE,
+        api=True,
+    ),
+    Row(
+        "api:case_notes",
+        "POST",
+        lambda w: reverse("api:case_notes", args=[_case(w)]),
+        other_org="other_caseworker",
+        denied=API_CANNOT_CHANGE,
+        authorised="caseworker",
+        ok_status=201,
+        data=lambda w: {"text": "Called back, all well"},
+        state=lambda w: CaseEvent.objects.filter(case=w.extras["case"]).count(),
+        api=True,
     ),
     Row(
         "protect:approvals",

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from threefold.api import instrument_views, views, web_views
+from threefold.api import case_views, instrument_views, views, web_views
 
 app_name = "api"
 urlpatterns = [
@@ -34,6 +34,23 @@ urlpatterns = [
         "v1/screenings/<str:reference>/",
         login_not_required(instrument_views.ScreeningDetailView.as_view()),
         name="screening",
+    ),
+    path("v1/cases/", login_not_required(case_views.CaseListView.as_view()), name="cases"),
+    path("v1/cases/<str:reference>/", login_not_required(case_views.CaseDetailView.as_view()), name="case"),
+    path(
+        "v1/cases/<str:reference>/stage/",
+        login_not_required(case_views.CaseStageView.as_view()),
+        name="case_stage",
+    ),
+    path(
+        "v1/cases/<str:reference>/context/",
+        login_not_required(case_views.CaseContextView.as_view()),
+        name="case_context",
+    ),
+    path(
+        "v1/cases/<str:reference>/notes/",
+        login_not_required(case_views.CaseNoteView.as_view()),
+        name="case_notes",
     ),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path(

@@ -65,7 +65,8 @@ def record_decision(
     referral = NrmReferral.objects.filter(case=case).prefetch_related("decisions").first()
     if referral is None:
         raise CaseError("stage: record the referral first.")
-    if outcome not in {o.code for o in stage_outcomes(referral.jurisdiction, stage)}:
+    labels = {o.code: o.label for o in stage_outcomes(referral.jurisdiction, stage)}
+    if outcome not in labels:
         raise CaseError("outcome: not an outcome of this decision under the jurisdiction's rules.")
     if decided_on > timezone.localdate():
         raise CaseError("decided_on: the decision date cannot be in the future.")
@@ -87,6 +88,6 @@ def record_decision(
     with transaction.atomic():
         decision.recorded_by = actor.user
         decision.save()
-        record_event(case, actor, CaseEventKind.NRM_DECISION, text=f"{stage}: {outcome} ({authority})")
+        record_event(case, actor, CaseEventKind.NRM_DECISION, text=f"{labels[outcome]} ({authority})")
         audit.record(actor, Action.UPDATE, case, details={"nrm_decision": stage, "outcome": outcome})
     return decision

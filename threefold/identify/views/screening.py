@@ -284,6 +284,9 @@ def result(request: HttpRequest, reference: str) -> HttpResponse:
             "can_open_person": opened.screening.person is not None
             and allowed(actor, "protect.view_person", opened.screening.person),
             "can_add_person": allowed(actor, "protect.add_person"),
+            # The hand-over to case work: a kept screening shows on the person's cases' timelines.
+            "can_open_case": opened.screening.person is not None
+            and allowed(actor, "protect.open_case", opened.screening.person),
             "can_review": allowed(actor, "identify.review", opened.screening),
         }
     )
