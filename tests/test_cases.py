@@ -231,3 +231,24 @@ def test_case_lists_do_not_query_once_per_case(
     add_cases(8)
     after = {name: queries(client, url) for name, (client, url) in pages.items()}
     assert after == before
+
+
+def test_the_dashboard_shows_counts_with_small_ones_hidden(
+    org: Organisation, team: dict[str, Actor], make_person: MakePerson, client_for: Callable[[Actor], Client]
+) -> None:
+    caseworker = team["caseworker"]
+    for index in range(13):
+        person = make_person(caseworker, given=f"Ana{index}", family="Silva")
+        case = case_services.open_case(caseworker, person, reason="Referred by the outreach team")
+        if index < 2:
+            _move(caseworker, case, "assessment")
+    page = client_for(team["supervisor"]).get(reverse("protect:dashboard")).content.decode()
+    assert "Cases by caseworker and stage" in page
+    assert caseworker.user.email in page
+    # Two cases in assessment: hidden, and so is any count that would give them away by subtraction from
+    # the totals (with one caseworker, the 11 open cases too).
+    assert "fewer than 5" in page
+    assert ">2<" not in page
+    assert ">11<" not in page
+    assert ">13<" in page  # the caseworker's total and the grand total are safe to show
+    assert "Silva" not in page

@@ -301,6 +301,19 @@ ROWS: tuple[Row, ...] = (
         never_shown=lambda w: "Petrova",  # references and stages only
     ),
     Row(
+        "protect:dashboard",
+        "GET",
+        lambda w: reverse("protect:dashboard"),
+        other_org="other_supervisor",
+        denied=NOT_SUPERVISORS,
+        authorised="supervisor",
+        ok_status=200,
+        # Our case was referred ten days ago and has no reasonable-grounds decision yet.
+        shows=lambda w: "Reasonable-grounds decisions overdue",
+        other_org_status=(200,),
+        never_shown=lambda w: "Petrova",
+    ),
+    Row(
         "protect:decide",
         "POST",
         lambda w: reverse("protect:decide", args=[_pending(w)]),

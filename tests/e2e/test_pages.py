@@ -31,9 +31,11 @@ def test_caseworker_pages(open_browser: OpenBrowser, org, make_member: MakeMembe
     # Home shows the caseworker's cards, and only those.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     expect(page.locator(".cards .card h2")).to_have_text(
-        ["Screen for trafficking", "Record a person", "My people"]
+        ["Screen for trafficking", "Record a person", "My people", "My cases"]
     )
     browser.check("home")
+    browser.visit("/protect/cases/", "cases-empty")
+    expect(page.get_by_role("heading", name="No cases here")).to_be_visible()
 
     browser.visit("/protect/", "protect-empty")
     expect(page.get_by_role("heading", name="Nobody is assigned to you yet")).to_be_visible()
@@ -64,6 +66,10 @@ def test_caseworker_pages(open_browser: OpenBrowser, org, make_member: MakeMembe
     expect(page.get_by_role("heading", level=1)).to_contain_text("Olga Petrova")
     expect(page.locator(".messages")).to_contain_text("recorded")
     browser.check("person")
+    page.get_by_role("link", name="Consent").click()
+    browser.check("consent")
+    page.get_by_role("link", name=re.compile("Record a consent", re.I)).first.click()
+    browser.check("consent-form")
 
     make_person(caseworker, "Maria José", "Fernández de la Cruz-Villanueva")
     browser.visit("/protect/", "protect-people")
@@ -97,8 +103,21 @@ def test_supervisor_pages(
     page = browser.page
     log_in(browser, supervisor.user.email)
     expect(page.locator(".cards .card h2")).to_have_text(
-        ["Screen for trafficking", "Review screenings", "Record a person", "My people", "Caseload", "Audit"]
+        [
+            "Screen for trafficking",
+            "Review screenings",
+            "Record a person",
+            "My people",
+            "My cases",
+            "Cases of your organisation",
+            "Case dashboard",
+            "Caseload",
+            "Audit",
+        ]
     )
+    browser.visit("/protect/cases/supervision/", "cases-supervision")
+    browser.visit("/protect/cases/dashboard/", "case-dashboard")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Case dashboard")
 
     browser.visit("/protect/caseload/", "caseload")
     expect(page.get_by_role("cell", name=person.reference, exact=True)).to_be_visible()
@@ -117,7 +136,7 @@ def test_supervisor_pages(
     page.get_by_label("Act for").select_option(label="Other NGO · Caseworker")
     page.get_by_role("button", name="Switch organisation").click()
     expect(page.locator(".cards .card h2")).to_have_text(
-        ["Screen for trafficking", "Record a person", "My people"]
+        ["Screen for trafficking", "Record a person", "My people", "My cases"]
     )
     expect(page.locator(".account-links .who")).to_have_text("Other NGO · Caseworker")
     browser.check("home-switched")
@@ -130,7 +149,13 @@ def test_org_admin_pages(open_browser: OpenBrowser, org, make_member: MakeMember
     browser = open_browser()
     page = browser.page
     log_in(browser, admin.user.email)
-    expect(page.locator(".cards .card h2")).to_have_text(["Members and invitations", "Audit"])
+    expect(page.locator(".cards .card h2")).to_have_text(
+        ["Case approvals", "Members and invitations", "Audit"]
+    )
+    browser.visit("/protect/cases/approval-settings/", "case-approval-settings")
+    page.get_by_label("Closed").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("main")).to_contain_text("Approval is needed now to enter: Closed")
 
     browser.visit("/org/members/", "members")
     page.get_by_role("link", name="Invite someone").click()

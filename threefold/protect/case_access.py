@@ -6,11 +6,13 @@ organisation's cases as references, stages and caseworkers, never names. Every r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.utils import timezone
 
 from threefold import nrm
 from threefold.accounts.actor import Actor
@@ -173,3 +175,47 @@ def deadlines(actor: Actor, today: date) -> list[tuple[Case, nrm.Alert]]:
     )
     found = [(r.case, alert) for r in referrals for alert in status(r, today).alerts]
     return sorted(found, key=lambda pair: pair[1].due)
+
+
+def caseload_counts(actor: Actor) -> dict[str, dict[str, int]]:
+    """For a supervisor: the organisation's cases per caseworker and stage (counts only, no identities)."""
+    counts: dict[str, dict[str, int]] = {}
+    rows = (
+        supervised_cases(actor)
+        .values("caseworker__email", "stage")
+        .annotate(n=Count("pk"))
+        .order_by("caseworker__email", "stage")
+    )
+    for row in rows:
+        counts.setdefault(row["caseworker__email"] or "", {})[row["stage"]] = row["n"]
+    return counts
+
+
+def opened_by_month(actor: Actor, *, months: int = 12) -> dict[str, dict[str, int]]:
+    """For a supervisor: cases opened per month (YYYY-MM) over the last ``months``, by current stage."""
+    since = (timezone.now() - timedelta(days=31 * months)).replace(day=1)
+    counts: dict[str, dict[str, int]] = {}
+    rows = (
+        supervised_cases(actor)
+        .filter(opened_at__gte=since)
+        .annotate(month=TruncMonth("opened_at"))
+        .values("month", "stage")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts.setdefault(row["month"].strftime("%Y-%m"), {})[row["stage"]] = row["n"]
+    return counts
+
+
+def deadline_counts(actor: Actor, today: date) -> dict[str, int]:
+    """For a supervisor: how many NRM deadlines of each kind need attention across the organisation."""
+    referrals = (
+        NrmReferral.objects.filter(case__in=supervised_cases(actor).exclude(stage="closed"))
+        .select_related("case")
+        .prefetch_related("decisions")
+    )
+    counts: dict[str, int] = {}
+    for referral in referrals:
+        for alert in status(referral, today).alerts:
+            counts[alert.kind.value] = counts.get(alert.kind.value, 0) + 1
+    return counts

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from threefold.protect import case_views, nrm_views, views
+from threefold.protect import case_views, dashboard_views, nrm_views, views
 
 app_name = "protect"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("people/<str:reference>/cases/new/", case_views.open_case, name="open_case"),
     path("cases/", case_views.my_cases, name="cases"),
     path("cases/supervision/", case_views.approvals, name="approvals"),
+    path("cases/dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("cases/approval-settings/", case_views.approval_settings, name="approval_settings"),
     path("cases/<str:reference>/", case_views.case, name="case"),
     path("cases/<str:reference>/stage/", case_views.move, name="move"),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from threefold.accounts.actor import Actor
 from threefold.accounts.middleware import acting_member
 from threefold.accounts.rules import allowed
-from threefold.disclosure import CannotProtectError, Cell, CountTable, ProtectedTable, Status, suppress
+from threefold.disclosure import CannotProtectError, CountTable, ProtectedTable, suppress
 from threefold.identify import access, services
 from threefold.identify.core.definition import Instrument
 from threefold.identify.core.localtext import LocalText
@@ -27,6 +27,7 @@ from threefold.identify.forms_review import ReviewFilterForm, ReviewForm
 from threefold.identify.models import Outcome, ReviewDecision
 from threefold.identify.presentation import explain, setting_label
 from threefold.identify.templatetags.identify_tags import local
+from threefold.web.counts import BAR_BOX, chart, present
 
 # Counts below K are not shown. threefold.disclosure defaults to k = 11 for published tables; this table is
 # internal (the supervisor sees every screening in the queue below it anyway), so it protects the figures when
@@ -35,8 +36,6 @@ from threefold.identify.templatetags.identify_tags import local
 # than 5, inconclusive: 0, none found: 0" would tell that everyone screened in that setting had indicators.
 K = 5
 QUEUE_LIMIT = 200
-# Each bar of the chart is drawn in a 0..100 box stretched to the width of the page.
-BAR_BOX = 100
 FILTER_KEYS = ("setting", "outcome", "unreviewed")
 
 
@@ -49,42 +48,8 @@ def _supervisor(request: HttpRequest) -> Actor:
 
 # ---- the table of counts and its chart
 
-
-@dataclass(frozen=True)
-class CountRow:
-    setting: str
-    label: str
-    cells: tuple[tuple[str, Cell], ...]  # (outcome label, cell)
-    total: Cell
-
-
-@dataclass(frozen=True)
-class CountsTable:
-    """What the page shows of ``ProtectedTable``: labels resolved, nothing but the published cells."""
-
-    columns: tuple[tuple[str, str], ...]  # (outcome, label)
-    rows: tuple[CountRow, ...]
-    column_totals: tuple[tuple[str, Cell], ...]  # (outcome label, total)
-    grand_total: Cell
-    k: int
-    primary: int  # how many counts are "fewer than k"
-    secondary: int  # how many are hidden to protect another
-    publish_zeros: bool
-
-
-@dataclass(frozen=True)
-class Bar:
-    outcome: str
-    label: str
-    cell: Cell
-    x: float  # where the bar starts in the 0..BAR_BOX box: 0, or the far end for right-to-left pages
-    width: float
-
-
-@dataclass(frozen=True)
-class BarGroup:
-    label: str
-    bars: tuple[Bar, ...]
+# The outcome colours the identify pages use everywhere: indicators present in red, inconclusive in amber.
+OUTCOME_COLOURS = {"positive": "#a4001d", "inconclusive": "#8a5300", "negative": "#0b4f8a"}
 
 
 def _protected_counts(actor: Actor) -> ProtectedTable | None:
@@ -101,41 +66,6 @@ def _protected_counts(actor: Actor) -> ProtectedTable | None:
     return suppress(table, K, publish_zeros=False)
 
 
-def _counts_table(protected: ProtectedTable) -> CountsTable:
-    labels = dict(Outcome.choices)
-    labels_in_order = tuple(str(labels[outcome]) for outcome in protected.columns)
-    return CountsTable(
-        columns=tuple((outcome, str(labels[outcome])) for outcome in protected.columns),
-        rows=tuple(
-            CountRow(setting, setting_label(setting), tuple(zip(labels_in_order, cells, strict=True)), total)
-            for setting, cells, total in zip(
-                protected.rows, protected.cells, protected.row_totals, strict=True
-            )
-        ),
-        column_totals=tuple(zip(labels_in_order, protected.column_totals, strict=True)),
-        grand_total=protected.grand_total,
-        k=protected.k,
-        primary=protected.count(Status.PRIMARY),
-        secondary=protected.count(Status.SECONDARY),
-        publish_zeros=protected.publish_zeros,
-    )
-
-
-def _chart(table: CountsTable, *, rtl: bool) -> tuple[BarGroup, ...]:
-    """Bars for the published cells only, scaled to the largest published cell; a hidden cell has no bar."""
-    largest = max(
-        (cell.value or 0 for row in table.rows for _label, cell in row.cells if cell.shown), default=0
-    )
-    groups = []
-    for row in table.rows:
-        bars = []
-        for (outcome, label), (_label, cell) in zip(table.columns, row.cells, strict=True):
-            width = round(BAR_BOX * (cell.value or 0) / largest, 2) if cell.shown and largest else 0.0
-            bars.append(Bar(outcome, label, cell, BAR_BOX - width if rtl else 0.0, width))
-        groups.append(BarGroup(row.label, tuple(bars)))
-    return tuple(groups)
-
-
 # ---- pages
 
 
@@ -147,7 +77,11 @@ def review(request: HttpRequest) -> HttpResponse:
         cannot_protect = False
     except CannotProtectError:
         protected, cannot_protect = None, True
-    table = _counts_table(protected) if protected is not None else None
+    table = (
+        present(protected, row_label=setting_label, column_labels={value: str(label) for value, label in Outcome.choices})
+        if protected is not None
+        else None
+    )
     entries = access.instruments(actor)
     known_settings = {s for entry in entries for s in entry.instrument.settings}
     if protected is not None:
@@ -161,7 +95,9 @@ def review(request: HttpRequest) -> HttpResponse:
         "identify/review.html",
         {
             "table": table,
-            "chart": _chart(table, rtl=get_language_bidi()) if table is not None else (),
+            "chart": chart(table, rtl=get_language_bidi(), colours=OUTCOME_COLOURS)
+            if table is not None
+            else (),
             "bar_box": BAR_BOX,
             "cannot_protect": cannot_protect,
             "can_import": allowed(actor, "identify.import_submissions"),
