@@ -56,8 +56,15 @@ def test_rotation_reencrypts_everything_and_loses_nothing(org, make_member, make
     old_key.refresh_from_db()
     assert old_key.retired_at is not None
     for person in Person.objects.filter(pk__in=[p.pk for p in people]):
-        key_id = int.from_bytes(bytes(person.identity)[:8], "big")
-        assert key_id == new_key.pk
+        key = DataKey.objects.get(pk=int.from_bytes(bytes(person.identity)[:8], "big"))
+        # Identities are sealed under each person's own key: rotation gives them a new key of the same person,
+        # never the organisation key, or erasing the person could no longer shred them (ADR 0015).
+        assert (key.purpose, key.subject, key.version, key.retired_at) == (
+            KeyPurpose.SUBJECT,
+            person.reference,
+            2,
+            None,
+        )
     names = sorted(o.identity.given_names for o in access.my_persons(caseworker))
     assert names == [f"Name{i}" for i in range(5)]
 

@@ -10,6 +10,9 @@ urlpatterns = [
     path("audit/", include("threefold.audit.urls")),
     path("protect/people/<str:reference>/consent/", include("threefold.consent.urls", namespace="consent")),
     path("protect/", include("threefold.protect.urls")),
+    path("protect/", include("threefold.plans.urls", namespace="plans")),  # cases/<ref>/plan/... and tasks/
+    path("", include("threefold.referrals.urls", namespace="referrals")),
+    path("notifications/", include("threefold.notifications.urls", namespace="notifications")),
     path("identify/", include("threefold.identify.urls")),
     path("", include("threefold.web.urls")),
 ]

@@ -1,6 +1,7 @@
 """The caseworker's journey on a phone: a screening, the person (past a possible duplicate written in another
-script), the screening kept with consent, a case opened from it, moved on, a note, an NRM referral and decision.
-Every page passes axe at 360 and 1280 px and is screenshotted."""
+script), the screening kept with consent, a case opened from it, moved on, a note, an NRM referral and decision,
+then a referral to another organisation: refused without consent, sent with it, accepted there (the shared data
+appears), revoked (it disappears). Every checked page passes axe at 360 and 1280 px and is screenshotted."""
 
 from __future__ import annotations
 
@@ -18,12 +19,17 @@ from threefold.identify.models import Screening
 from threefold.protect import services as person_services
 from threefold.protect.identity import Identity
 from threefold.protect.models import Case, Person
+from threefold.referrals.models import PartnerService, Referral
 
 pytestmark = pytest.mark.browser
 
 
-def test_from_screening_to_case_on_a_phone(open_browser: OpenBrowser, org, make_member: MakeMember) -> None:
+def test_from_screening_to_case_on_a_phone(
+    open_browser: OpenBrowser, org, other_org, make_member: MakeMember
+) -> None:
     caseworker = make_member(org, Role.CASEWORKER)
+    partner = make_member(other_org, Role.CASEWORKER)
+    PartnerService.objects.create(organisation=other_org, service="shelter", country="GB")
     colleague = make_member(org, Role.CASEWORKER)
     # Someone already recorded her, in Cyrillic, and the record is assigned to a colleague.
     known = person_services.create_person(colleague, Identity(given_names="Ольга", family_names="Петрова"))
@@ -64,7 +70,9 @@ def test_from_screening_to_case_on_a_phone(open_browser: OpenBrowser, org, make_
     assert screening.person == person
     page.get_by_role("link", name="Open a case").click()
     browser.check("journey-case-open")
-    page.get_by_label("Why open a case now?").fill("Screened positive at the outreach van; she asked for help")
+    page.get_by_label("Why open a case now?").fill(
+        "Screened positive at the outreach van; she asked for help"
+    )
     page.get_by_label("Forced labour").check()
     page.get_by_role("button", name="Open the case").click()
     case = Case.objects.get()
@@ -91,6 +99,20 @@ def test_from_screening_to_case_on_a_phone(open_browser: OpenBrowser, org, make_
     expect(page.locator("main")).to_contain_text("Recovery and reflection period")
     browser.check("journey-case")
 
+    # The assistance plan: a goal set with her, in the economic domain.
+    page.get_by_role("link", name="Assistance plan").click()
+    browser.check("journey-plan-empty")
+    page.get_by_role("link", name="Add a goal").click()
+    page.get_by_label(re.compile("Economic: income")).check()
+    page.get_by_label(re.compile("The goal, in the survivor")).fill("Find paid work as a cook")
+    page.get_by_role("button", name="Add the goal").click()
+    expect(page.locator(".error-summary")).to_be_visible()  # not yet confirmed as agreed with her
+    page.get_by_label(re.compile("The survivor and I set this goal together")).check()
+    page.get_by_role("button", name="Add the goal").click()
+    expect(page.locator("main")).to_contain_text("Find paid work as a cook")
+    browser.check("journey-plan")
+    page.goto(browser.url(f"/protect/cases/{case.reference}/"))
+
     page.get_by_role("link", name="Update what happened").click()
     page.get_by_label("Debt bondage").check()
     page.get_by_label("What happened there").select_option("Exploitation")
@@ -101,3 +123,48 @@ def test_from_screening_to_case_on_a_phone(open_browser: OpenBrowser, org, make_
 
     browser.visit("/protect/cases/", "journey-my-cases")
     expect(page.locator("main")).to_contain_text(case.reference)
+
+    # A referral needs her consent to that organisation: refused first, then recorded on the consent page.
+    page.get_by_role("link", name=case.reference).click()
+    page.get_by_role("link", name="Refer to a partner organisation").click()
+    browser.check("journey-referral-form")
+    _fill_referral(page, other_org.name)
+    expect(page.locator(".error-summary")).to_contain_text("consent")
+    page.goto(browser.url(f"/protect/people/{person.reference}/consent/new/"))
+    page.get_by_label("Referral to a named organisation").check()
+    page.get_by_label("Organisation referred to or shared with").select_option(label=other_org.name)
+    page.get_by_label("Verbal", exact=True).check()
+    page.get_by_label(re.compile("I have explained what this consent covers")).check()
+    page.get_by_role("button", name="Record the consent").click()
+    page.goto(browser.url(f"/protect/cases/{case.reference}/referrals/new/"))
+    _fill_referral(page, other_org.name)
+    referral = Referral.objects.get()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(referral.reference)
+
+    # The partner organisation sees a summary, accepts, and only then reads what was shared.
+    theirs = open_browser()
+    log_in(theirs, partner.user.email)
+    theirs.visit(f"/referrals/{referral.reference}/", "journey-referral-received")
+    expect(theirs.page.locator("main")).not_to_contain_text("Petrova")
+    theirs.page.get_by_role("button", name=re.compile("^Accept")).click()
+    expect(theirs.page.locator("main")).to_contain_text("Olga Petrova")
+    expect(theirs.page.locator("main")).to_contain_text("Forced labour")
+    theirs.check("journey-referral-accepted")
+    # Never the sender's own record.
+    assert theirs.page.goto(theirs.url(f"/protect/cases/{case.reference}/")).status == 404
+
+    # The sender revokes: the partner's access ends at once.
+    page.goto(browser.url(f"/referrals/{referral.reference}/"))
+    page.get_by_label("Reason").fill("She asked us to stop the referral for now")
+    page.get_by_role("button", name="Revoke the referral").click()
+    theirs.page.goto(theirs.url(f"/referrals/{referral.reference}/"))
+    expect(theirs.page.locator("main")).to_contain_text("This referral has ended")
+    expect(theirs.page.locator("main")).not_to_contain_text("Olga Petrova")
+
+
+def _fill_referral(page, organisation: str) -> None:
+    page.get_by_label("Organisation to refer to").select_option(label=organisation)
+    page.get_by_label("Shelter or safe accommodation").check()
+    page.get_by_label("Names and aliases").check()
+    page.get_by_label("Trafficking situation (exploitation, recruitment, journey)").check()
+    page.get_by_role("button", name="Send the referral").click()

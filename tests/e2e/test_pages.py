@@ -31,7 +31,7 @@ def test_caseworker_pages(open_browser: OpenBrowser, org, make_member: MakeMembe
     # Home shows the caseworker's cards, and only those.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     expect(page.locator(".cards .card h2")).to_have_text(
-        ["Screen for trafficking", "Record a person", "My people", "My cases"]
+        ["Screen for trafficking", "Record a person", "My people", "My cases", "Referrals"]
     )
     browser.check("home")
     browser.visit("/protect/cases/", "cases-empty")
@@ -109,6 +109,7 @@ def test_supervisor_pages(
             "Record a person",
             "My people",
             "My cases",
+            "Referrals",
             "Cases of your organisation",
             "Case dashboard",
             "Caseload",
@@ -136,7 +137,7 @@ def test_supervisor_pages(
     page.get_by_label("Act for").select_option(label="Other NGO · Caseworker")
     page.get_by_role("button", name="Switch organisation").click()
     expect(page.locator(".cards .card h2")).to_have_text(
-        ["Screen for trafficking", "Record a person", "My people", "My cases"]
+        ["Screen for trafficking", "Record a person", "My people", "My cases", "Referrals"]
     )
     expect(page.locator(".account-links .who")).to_have_text("Other NGO · Caseworker")
     browser.check("home-switched")
@@ -150,7 +151,7 @@ def test_org_admin_pages(open_browser: OpenBrowser, org, make_member: MakeMember
     page = browser.page
     log_in(browser, admin.user.email)
     expect(page.locator(".cards .card h2")).to_have_text(
-        ["Case approvals", "Members and invitations", "Audit"]
+        ["Our services for partners", "Retention", "Case approvals", "Members and invitations", "Audit"]
     )
     browser.visit("/protect/cases/approval-settings/", "case-approval-settings")
     page.get_by_label("Closed").check()

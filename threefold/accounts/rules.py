@@ -150,5 +150,54 @@ permissions.add_rule("consent.withdraw", permissions["protect.change_person"])
 permissions.add_rule("consent.override", has_role(Role.SUPERVISOR, Role.LEGAL_OFFICER) & same_organisation)
 
 
+# Referrals (threefold/referrals). A referral has two sides: the sending organisation, whose case it belongs
+# to, and the receiving one, which answers it and, once it accepts, reads the packet through an organisation
+# grant on the referral itself (never on the sender's person or case).
+@rules.predicate
+def sent_it(actor: Actor, referral: Any) -> bool:
+    return referral is not None and actor.organisation_id == getattr(referral, "from_organisation_id", None)
+
+
+@rules.predicate
+def receives_it(actor: Actor, referral: Any) -> bool:
+    return referral is not None and actor.organisation_id == getattr(referral, "to_organisation_id", None)
+
+
+@rules.predicate
+def may_change_referred_case(actor: Actor, referral: Any) -> bool:
+    return referral is not None and permissions.test_rule("protect.change_case", actor, referral.case)
+
+
+@rules.predicate
+def may_view_referred_case(actor: Actor, referral: Any) -> bool:
+    return referral is not None and permissions.test_rule("protect.view_case", actor, referral.case)
+
+
+referral_responder = has_role(Role.CASEWORKER, Role.SUPERVISOR)
+permissions.add_rule("referrals.send", permissions["protect.change_case"])
+permissions.add_rule("referrals.view_incoming", referral_responder)
+permissions.add_rule("referrals.view_sent", sent_it & may_view_referred_case)
+permissions.add_rule("referrals.view_received", referral_responder & receives_it)
+permissions.add_rule("referrals.respond", referral_responder & receives_it)
+permissions.add_rule("referrals.open_packet", referral_responder & receives_it & has_active_grant)
+permissions.add_rule("referrals.revoke", sent_it & may_change_referred_case)
+permissions.add_rule("referrals.view_directory", is_member)
+permissions.add_rule("referrals.manage_partners", has_role(Role.ORG_ADMIN))
+permissions.add_rule("referrals.change_partner", has_role(Role.ORG_ADMIN) & same_organisation)
+
+
+# Data rights (threefold/protect/subject_data.py). A survivor's request for a copy or for erasure is handled by a
+# supervisor or legal officer of the organisation holding the record. A copy of everything is also a reading of
+# everything: the exporter must be able to open the person (assignment or grant), as for the person page.
+permissions.add_rule(
+    "protect.export_subject_data",
+    has_role(Role.SUPERVISOR, Role.LEGAL_OFFICER) & same_organisation & permissions["protect.view_person"],
+)
+# Erasure cannot be undone: a supervisor of the person's organisation only (the caseload is theirs to manage),
+# after reauthenticating. A grant from another organisation never carries it.
+permissions.add_rule("protect.erase_subject", has_role(Role.SUPERVISOR) & same_organisation)
+permissions.add_rule("protect.configure_retention", has_role(Role.ORG_ADMIN))
+
+
 def allowed(actor: Actor, permission: str, obj: Any = None) -> bool:
     return permissions.test_rule(permission, actor, obj)

@@ -36,6 +36,7 @@ from threefold.consent.models import (
     seal_reason,
 )
 from threefold.protect.models import Person
+from threefold.vault import sealed
 
 MIN_OVERRIDE_REASON = 20
 
@@ -202,6 +203,10 @@ def withdraw(actor: Actor, consent: Consent) -> Consent:
         if not updated:
             raise ValidationError(_("This consent was already withdrawn."))
         audit.record(actor, Action.UPDATE, consent, details=_details(consent, withdrawn=True))
+        if consent.purpose == Purpose.REFERRAL:  # the referrals it allowed end with it (same transaction)
+            from threefold.referrals.services import revoke_for_withdrawn_consent
+
+            revoke_for_withdrawn_consent(consent.person, consent.recipient_organisation, actor=actor)
     consent.refresh_from_db()
     return consent
 
@@ -265,6 +270,8 @@ def _override(
             role=actor.role or "",
         )
         seal_reason(override, reason)
+        # Under the person's key, not the organisation's: erasing the person must shred the reason (ADR 0015).
+        sealed.move_to_subject(override, "reason", subject=person.reference)
         override.save()
         # The reason stays out of the audit entry: entries are not encrypted.
         audit.record(

@@ -41,11 +41,17 @@ def read_record(screening: Screening) -> ScreeningRecord:
     return ScreeningRecord(answers=dict(data.get("answers", {})), scored=data.get("scored"))
 
 
+def _subject(screening: Screening) -> str | None:
+    """Whose key seals a screening: its person's once it is attached to one (ADR 0015), else the organisation's."""
+    return screening.person.reference if screening.person is not None else None
+
+
 def write_record(screening: Screening, record: ScreeningRecord) -> None:
     screening.record = sealed.seal_json(
         {"answers": record.answers, "scored": record.scored},
         organisation_id=screening.organisation_id,
         context=sealed.row_context(RECORD_CONTEXT, screening.reference),
+        subject=_subject(screening),
     )
 
 
@@ -65,4 +71,5 @@ def write_review_note(screening: Screening, note: str) -> None:
         {"note": note},
         organisation_id=screening.organisation_id,
         context=sealed.row_context(REVIEW_NOTE_CONTEXT, screening.reference),
+        subject=_subject(screening),
     )

@@ -33,6 +33,7 @@ from threefold.identify.models import (
 )
 from threefold.identify.records import ScreeningRecord, read_record, write_record, write_review_note
 from threefold.protect.models import Person
+from threefold.vault import sealed
 
 if TYPE_CHECKING:
     from threefold.identify.core.submissions import SubmissionBatch
@@ -205,6 +206,9 @@ def attach_person(actor: Actor, screening: Screening, person: Person, consent: C
         screening.consent_method = consent
         screening.consent_recorded_by = actor.user
         screening.consent_recorded_at = timezone.now()
+        # From now on the answers are about this person: under their key, so erasing them erases these too.
+        for field in ("record", "review_note"):
+            sealed.move_to_subject(screening, field, subject=person.reference)
         screening.save()
         audit.record(
             actor,

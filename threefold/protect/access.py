@@ -75,7 +75,9 @@ def caseload(actor: Actor) -> QuerySet[Person]:
     """Supervisors see their organisation's whole caseload as references and assignments, never identities."""
     if not allowed(actor, "protect.view_caseload"):
         return Person.objects.none()
-    return Person.objects.filter(organisation_id=actor.org_id).prefetch_related("assigned_to")
+    return Person.objects.filter(organisation_id=actor.org_id, erased_at__isnull=True).prefetch_related(
+        "assigned_to"
+    )
 
 
 def get_person_for_supervision(actor: Actor, reference: str) -> Person:
@@ -309,3 +311,12 @@ def _blind_match(scope: QuerySet[Person], identity: Identity, digest: Digest) ->
         .filter(found=len(parts))
         .exists()
     )
+
+
+def erased_for_supervision(actor: Actor, reference: str) -> Person | None:
+    """The tombstone of an erased person of the supervisor's organisation (lists no longer show them)."""
+    if not allowed(actor, "protect.view_caseload"):
+        return None
+    return Person.objects.filter(
+        organisation_id=actor.org_id, reference=reference, erased_at__isnull=False
+    ).first()

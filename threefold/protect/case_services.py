@@ -46,6 +46,7 @@ def _seal_context(case: Case, context: VictimContext) -> None:
         context.to_json(),
         organisation_id=case.organisation_id,
         context=sealed.row_context(CASE_CONTEXT, case.reference),
+        subject=case.person.reference,  # under the person's key, so erasing them erases their cases (ADR 0015)
     )
 
 
@@ -56,6 +57,7 @@ def record_event(case: Case, actor: Actor, kind: str, *, text: str = "", **stage
             {"text": text},
             organisation_id=case.organisation_id,
             context=sealed.row_context(CASE_EVENT_TEXT, str(event.uid)),
+            subject=case.person.reference,
         )
     event.save()
     return event

@@ -35,6 +35,7 @@ from threefold.protect.case_forms import (
 from threefold.protect.case_services import CaseError
 from threefold.protect.models import CaseStage
 from threefold.protect.services import ConflictError
+from threefold.referrals import access as referral_access
 
 
 def _conflict() -> str:
@@ -115,6 +116,8 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
             else None,
             "note_form": NoteForm() if can_change else None,
             "nrm": nrm,
+            "referrals": referral_access.referrals_of_case(actor, current.reference),
+            "can_refer": allowed(actor, "referrals.send", current),
             "nrm_referral_form": NrmReferralForm() if can_change and nrm is None else None,
             "nrm_decision_form": NrmDecisionForm(stage=nrm.open_stages[0][0], outcomes=nrm.open_stages[0][1])
             if can_change and nrm and nrm.open_stages

@@ -6,6 +6,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,13 @@ _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: refer
 
 def new_reference() -> str:
     return "P-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+class ErasureCategory(models.TextChoices):
+    SURVIVOR_REQUEST = "survivor_request", _("The person asked for erasure")
+    RETENTION = "retention", _("Retention period over")
+    COURT_ORDER = "court_order", _("Court or authority order")
+    OTHER = "other", _("Other")
 
 
 class Person(models.Model):
@@ -42,6 +50,14 @@ class Person(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
     is_demo = models.BooleanField(default=False)
+    # Tombstone of an erasure (subject_data.erase_person): the row stays, with ``identity`` NULL and the person's
+    # key shredded, so the reference answers "erased on <date>". Only a category is kept, never a free-text reason:
+    # a reason written about a person can identify them, and whatever is kept here outlives the erasure.
+    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    erasure_category = models.CharField(max_length=20, choices=ErasureCategory.choices, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -202,3 +218,31 @@ class NrmDecision(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["referral", "stage"], name="one_decision_per_stage")]
+
+
+DEFAULT_CLOSE_TO_ERASE_MONTHS = 72
+
+
+class RetentionPolicy(models.Model):
+    """How long an organisation keeps a person after their last case closed (``manage.py apply_retention``).
+
+    An organisation without a row keeps the default. Unfinished screenings have their own, shorter clock
+    (identify's ``purge_unfinished_screenings``).
+    """
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="retention_policy"
+    )
+    close_to_erase_months = models.PositiveSmallIntegerField(
+        _("months from closing to erasure"),
+        default=DEFAULT_CLOSE_TO_ERASE_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(1200)],
+        help_text=_("People whose every case has been closed this long are erased."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "retention policies"

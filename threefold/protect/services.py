@@ -27,7 +27,10 @@ class ConflictError(Exception):
 
 def _write_identity(person: Person, identity: Identity) -> None:
     person.identity = sealed.seal_json(
-        identity.to_json(), organisation_id=person.organisation_id, context=identity_context(person)
+        identity.to_json(),
+        organisation_id=person.organisation_id,
+        context=identity_context(person),
+        subject=person.reference,  # the person's own key: erasing them shreds it (ADR 0015)
     )
 
 

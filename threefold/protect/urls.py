@@ -1,6 +1,6 @@
 from django.urls import path
 
-from threefold.protect import case_views, dashboard_views, nrm_views, views
+from threefold.protect import case_views, dashboard_views, nrm_views, subject_views, views
 
 app_name = "protect"
 urlpatterns = [
@@ -11,6 +11,10 @@ urlpatterns = [
     path("people/<str:reference>/edit/", views.edit_person, name="edit_person"),
     path("people/<str:reference>/break-glass/", views.break_glass, name="break_glass"),
     path("people/<str:reference>/assign/", views.assign, name="assign"),
+    path("people/<str:reference>/data/", subject_views.data, name="subject_data"),
+    path("people/<str:reference>/data/json/", subject_views.data_json, name="subject_data_json"),
+    path("people/<str:reference>/erase/", subject_views.erase, name="erase_subject"),
+    path("retention/", subject_views.retention, name="retention"),
     path("people/<str:reference>/cases/new/", case_views.open_case, name="open_case"),
     path("cases/", case_views.my_cases, name="cases"),
     path("cases/supervision/", case_views.approvals, name="approvals"),

@@ -107,6 +107,7 @@ def person(request: HttpRequest, reference: str) -> HttpResponse:
             "can_view_history": allowed(actor, "audit.view_history"),
             "cases": case_access.cases_of(actor, reference),
             "can_open_case": allowed(actor, "protect.open_case", opened.person),
+            "can_export": allowed(actor, "protect.export_subject_data", opened.person),
         },
     )
 

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "threefold.protect",
     "threefold.identify",
     "threefold.consent",
+    "threefold.notifications",
+    "threefold.referrals",
+    "threefold.plans",
     "threefold.api",
 ]
 

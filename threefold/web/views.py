@@ -12,12 +12,15 @@ from threefold.accounts.roles import Role
 from threefold.accounts.rules import allowed
 from threefold.audit import services as audit
 from threefold.audit.models import Action
+from threefold.notifications import access as notification_access
+from threefold.referrals import access as referral_access
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     actor = request.actor  # type: ignore[attr-defined]
     role = actor.role if actor else None
+    can_answer_referrals = bool(actor and allowed(actor, "referrals.view_incoming"))
     context = {
         "role": role,
         "can_screen": bool(actor and allowed(actor, "identify.screen")),
@@ -26,6 +29,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "reads_identities": bool(actor and actor.reads_identities),
         "can_view_caseload": bool(actor and allowed(actor, "protect.view_caseload")),
         "can_configure_case_approvals": bool(actor and allowed(actor, "protect.configure_case_approvals")),
+        "can_answer_referrals": can_answer_referrals,
+        "referrals_waiting": referral_access.waiting_count(actor) if can_answer_referrals else 0,
+        "can_configure_retention": bool(actor and allowed(actor, "protect.configure_retention")),
+        "can_manage_partners": bool(actor and allowed(actor, "referrals.manage_partners")),
+        "unread_notifications": notification_access.unread_count(request.user) if actor else 0,  # type: ignore[arg-type]
         "waiting_for_module": role in {Role.TRAINER, Role.ANALYST},
     }
     return render(request, "web/home.html", context)

@@ -78,7 +78,11 @@ def review(request: HttpRequest) -> HttpResponse:
     except CannotProtectError:
         protected, cannot_protect = None, True
     table = (
-        present(protected, row_label=setting_label, column_labels={value: str(label) for value, label in Outcome.choices})
+        present(
+            protected,
+            row_label=setting_label,
+            column_labels={value: str(label) for value, label in Outcome.choices},
+        )
         if protected is not None
         else None
     )

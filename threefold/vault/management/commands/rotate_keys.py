@@ -1,7 +1,8 @@
 """Rotate encryption keys without losing data.
 
-* default: every organisation gets a new data key and all its sealed values are re-encrypted with it; the old
-  keys are retired (kept until you have checked the result, then shredded with ``--destroy-retired``).
+* default: every organisation gets a new data key and all its sealed values are re-encrypted with it (values
+  sealed under a person's key get a new key of that same person, ADR 0015); the old keys are retired (kept
+  until you have checked the result, then shredded with ``--destroy-retired``).
 * ``--new-master-key-file F``: re-wrap every key under a new master key (the data itself is unchanged); then
   point THREEFOLD_MASTER_KEY(_FILE) at the new key and restart.
 * ``--destroy-retired``: crypto-shred retired keys. Backups hold their own wrapped copies: to make those
@@ -61,7 +62,10 @@ class Command(BaseCommand):
     def _rotate(self, only: int | None) -> None:
         org_ids = (
             DataKey.objects.filter(
-                purpose=KeyPurpose.DATA, organisation__isnull=False, destroyed_at__isnull=True
+                # An organisation whose values are all under its people's keys has no DATA key yet.
+                purpose__in=[KeyPurpose.DATA, KeyPurpose.SUBJECT],
+                organisation__isnull=False,
+                destroyed_at__isnull=True,
             )
             .values_list("organisation_id", flat=True)
             .distinct()
