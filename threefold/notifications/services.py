@@ -37,7 +37,7 @@ def _email(user: User, key: str, params: Mapping[str, Any], url: str) -> None:
     # Users have no language of their own yet: the deployment's language, as for every e-mail it sends.
     with translation.override(settings.LANGUAGE_CODE):
         text = render(key, params)
-        link = getattr(settings, "THREEFOLD_SITE_URL", "").rstrip("/") + url if url else ""
+        link = settings.THREEFOLD_SITE_URL.rstrip("/") + url if url else ""
         body = "\n\n".join(
             part
             for part in (

@@ -248,6 +248,9 @@ DEFAULT_FROM_EMAIL = env_str("THREEFOLD_FROM_EMAIL", "threefold@localhost")
 
 # Where quick exit sends a person: a neutral page, replacing the browser history entry.
 QUICK_EXIT_URL = env_str("THREEFOLD_QUICK_EXIT_URL", "https://www.wikipedia.org/")
+# The address people reach this deployment at, for links in notification e-mails (which say nothing about
+# anyone: a reference and a link). Empty in development: e-mails then carry the path only.
+THREEFOLD_SITE_URL = env_str("THREEFOLD_SITE_URL", "")
 # How long a supervisor's break-the-glass access lasts.
 BREAK_GLASS_MINUTES = env_int("THREEFOLD_BREAK_GLASS_MINUTES", 60, minimum=5, maximum=480)
 
