@@ -10,19 +10,21 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.conftest import MakeMember
 from tests.test_personas import Row, World, build_world, check_persona, personas
 from threefold.accounts.models import Organisation
 from threefold.protect import case_services, nrm_services
-from threefold.protect.models import Case, CaseEvent, NrmDecision, NrmReferral, StageApproval
+from threefold.protect.models import Case, CaseAttachment, CaseEvent, NrmDecision, NrmReferral, StageApproval
 from threefold.protect.victim_context import JourneyEvent, VictimContext
 
 NOTE = "Moved to the riverside shelter on Tuesday"
 PLACE = "Orchard Lane farm"
 PENDING_REASON = "Plan agreed with her at the meeting today"
 REFERRED_ON = date.today() - timedelta(days=10)
+LETTER = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n% the riverside shelter confirms her place\n%%EOF\n"
 
 
 def build_case_world(org: Organisation, other_org: Organisation, make_member: MakeMember) -> World:
@@ -46,7 +48,8 @@ def build_case_world(org: Organisation, other_org: Organisation, make_member: Ma
         caseworker, pending, "plan", PENDING_REASON, expected_version=pending.version
     )
     nrm_services.refer(caseworker, case, jurisdiction="gb-eaw", referred_on=REFERRED_ON, is_child=False)
-    world.extras.update(case=case, pending=pending)
+    attachment = case_services.attach_file(caseworker, case, "shelter letter.pdf", LETTER)
+    world.extras.update(case=case, pending=pending, attachment=attachment)
     return world
 
 
@@ -182,6 +185,27 @@ ROWS: tuple[Row, ...] = (
         },
         state=lambda w: _fresh(w, "case").version,
         secret=lambda w: PLACE,
+    ),
+    Row(
+        "protect:attach",
+        "POST",
+        lambda w: reverse("protect:attach", args=[_case(w)]),
+        other_org="other_caseworker",
+        denied=CANNOT_CHANGE,
+        authorised="caseworker",
+        ok_status=302,
+        data=lambda w: {"file": SimpleUploadedFile("scan.pdf", LETTER)},
+        state=lambda w: CaseAttachment.objects.filter(case=w.extras["case"]).count(),
+    ),
+    Row(
+        "protect:attachment",
+        "GET",
+        lambda w: reverse("protect:attachment", args=[_case(w), w.extras["attachment"].uid]),
+        other_org="other_caseworker",
+        denied=NOT_ON_THE_CASE,
+        authorised="caseworker",
+        ok_status=200,
+        shows=lambda w: "the riverside shelter confirms her place",
     ),
     Row(
         "protect:nrm_refer",

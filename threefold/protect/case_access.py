@@ -24,9 +24,12 @@ from threefold.identify.models import Status as ScreeningStatus
 from threefold.protect import access
 from threefold.protect.identity import Identity
 from threefold.protect.models import (
+    ATTACHMENT_CONTENT,
+    ATTACHMENT_NAME,
     CASE_CONTEXT,
     CASE_EVENT_TEXT,
     Case,
+    CaseAttachment,
     CaseEvent,
     NrmReferral,
     StageApproval,
@@ -93,14 +96,11 @@ def open_case(actor: Actor, reference: str, *, purpose: str = "") -> OpenedCase:
     Audited twice, in one transaction: as a view of the case and as a view of the person, so the person's
     "who saw this record" history shows case work too.
     """
-    # By its unique reference first, then is its person visible: one indexed lookup each, where filtering
-    # the whole visible set by reference makes the database build that set first (slow at 100,000 cases).
+    # By its unique reference, then the rule: the person assigned to the actor in the same organisation, or an
+    # active grant on the person (exactly what ``visible_persons`` lists). Filtering the whole visible set by
+    # reference would make the database build that set first (slow at 100,000 cases).
     case = Case.objects.select_related("person", "caseworker").filter(reference=reference).first()
-    if (
-        case is None
-        or not access.visible_persons(actor).filter(pk=case.person_id).exists()
-        or not allowed(actor, "protect.view_case", case)
-    ):
+    if case is None or case.person.erased_at is not None or not allowed(actor, "protect.view_case", case):
         raise Http404
     opened = access.open_many([case.person])
     if not opened:
@@ -233,3 +233,42 @@ def visible_cases(actor: Actor) -> QuerySet[Case]:
     """The cases this actor may open, unevaluated: for other apps to scope their own rows by case in one query
     (e.g. plans' task list). Rows read this way must not be shown as an opened case: that is ``open_case``."""
     return _visible(actor)
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    attachment: CaseAttachment
+    name: str
+
+
+def _attachment_text(attachment: CaseAttachment, field: str, column: str) -> bytes:
+    return sealed.unseal(
+        bytes(getattr(attachment, field)),
+        organisation_id=attachment.organisation_id,
+        context=sealed.row_context(column, str(attachment.uid)),
+    )
+
+
+def attachments_of(opened: OpenedCase) -> list[AttachmentRow]:
+    """The files of an opened case, by name (the bytes stay sealed until someone downloads one)."""
+    rows = CaseAttachment.objects.filter(case=opened.case).defer("content").select_related("uploaded_by")
+    return [AttachmentRow(a, _attachment_text(a, "name", ATTACHMENT_NAME).decode()) for a in rows]
+
+
+def open_attachment(actor: Actor, case_reference: str, uid: str) -> tuple[CaseAttachment, str, bytes]:
+    """One file of a case the actor may open, for download; audited as an export (the file leaves Threefold)."""
+    opened = open_case(actor, case_reference, purpose="download an attachment")
+    attachment = CaseAttachment.objects.filter(case=opened.case, uid=uid).first()
+    if attachment is None:
+        raise Http404
+    name, content = attachment_contents(attachment)
+    audit.record(actor, Action.EXPORT, attachment, details={"case": case_reference, "size": attachment.size})
+    return attachment, name, content
+
+
+def attachment_contents(attachment: CaseAttachment) -> tuple[str, bytes]:
+    """A file's name and bytes, for callers that have already been allowed to read them and audit it."""
+    return (
+        _attachment_text(attachment, "name", ATTACHMENT_NAME).decode(),
+        _attachment_text(attachment, "content", ATTACHMENT_CONTENT),
+    )

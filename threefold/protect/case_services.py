@@ -15,14 +15,17 @@ from threefold.accounts.roles import Role
 from threefold.accounts.rules import allowed
 from threefold.audit import services as audit
 from threefold.audit.models import Action
-from threefold.protect import lifecycle
+from threefold.protect import attachments, lifecycle
 from threefold.protect import services as person_services
 from threefold.protect.case_access import approval_stages, pending_request
 from threefold.protect.lifecycle import Stage
 from threefold.protect.models import (
+    ATTACHMENT_CONTENT,
+    ATTACHMENT_NAME,
     CASE_CONTEXT,
     CASE_EVENT_TEXT,
     Case,
+    CaseAttachment,
     CaseEvent,
     CaseEventKind,
     CaseStage,
@@ -219,3 +222,37 @@ def set_approval_stages(actor: Actor, stages: Iterable[str]) -> None:
         audit.record(
             actor, Action.UPDATE, ("protect.stageapproval", ""), details={"approval_stages": sorted(wanted)}
         )
+
+
+def attach_file(actor: Actor, case: Case, name: str, content: bytes) -> CaseAttachment:
+    """Keep a checked file with a case (attachments.check says which files), sealed under the person's key."""
+    if not allowed(actor, "protect.change_case", case):
+        raise PermissionDenied
+    try:
+        cleaned, kind = attachments.check(name, content)
+    except attachments.AttachmentError as exc:
+        raise CaseError(str(exc)) from None
+    attachment = CaseAttachment(
+        case=case, organisation_id=case.organisation_id, kind=kind.code, size=len(content), uploaded_by=actor.user
+    )
+    subject = case.person.reference
+    for field, column, value in (
+        ("name", ATTACHMENT_NAME, cleaned.encode()),
+        ("content", ATTACHMENT_CONTENT, content),
+    ):
+        setattr(
+            attachment,
+            field,
+            sealed.seal(
+                value,
+                organisation_id=case.organisation_id,
+                context=sealed.row_context(column, str(attachment.uid)),
+                subject=subject,
+            ),
+        )
+    with transaction.atomic():
+        attachment.save()
+        record_event(case, actor, CaseEventKind.ATTACHMENT, text=cleaned)
+        Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+        audit.record(actor, Action.CREATE, attachment, details={"case": case.reference, "kind": kind.code})
+    return attachment

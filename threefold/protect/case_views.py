@@ -116,6 +116,7 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
             else None,
             "note_form": NoteForm() if can_change else None,
             "nrm": nrm,
+            "attachments": case_access.attachments_of(opened),
             "referrals": referral_access.referrals_of_case(actor, current.reference),
             "can_refer": allowed(actor, "referrals.send", current),
             "nrm_referral_form": NrmReferralForm() if can_change and nrm is None else None,

@@ -150,6 +150,7 @@ class CaseEventKind(models.TextChoices):
     NOTE = "note", _("Note")
     NRM_REFERRAL = "nrm_referral", _("Referred to the national referral mechanism")
     NRM_DECISION = "nrm_decision", _("Identification decision recorded")
+    ATTACHMENT = "attachment", _("File attached")
 
 
 class CaseEvent(models.Model):
@@ -246,3 +247,27 @@ class RetentionPolicy(models.Model):
 
     class Meta:
         verbose_name_plural = "retention policies"
+
+
+class CaseAttachment(models.Model):
+    """A file kept with a case. The bytes and the file's name are sealed under the person's key (a name such as
+    "passport_olga.pdf" identifies); only the checked kind and the size stay in the clear, for lists."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    name = models.BinaryField()
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+
+ATTACHMENT_NAME = sealed.register(CaseAttachment, "name", row_field="uid")
+ATTACHMENT_CONTENT = sealed.register(CaseAttachment, "content", row_field="uid")

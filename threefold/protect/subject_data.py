@@ -44,6 +44,7 @@ values are moved onto the person's key and that key is destroyed. That is a safe
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -65,6 +66,7 @@ from threefold.protect import access, case_access
 from threefold.protect.models import (
     DEFAULT_CLOSE_TO_ERASE_MONTHS,
     Case,
+    CaseAttachment,
     CaseStage,
     ErasureCategory,
     NrmReferral,
@@ -396,3 +398,29 @@ def nrm_process_open(person: Person) -> bool:
     today = timezone.localdate()
     referrals = NrmReferral.objects.filter(case__person=person).prefetch_related("decisions")
     return any(current.alerts or current.open_stages for current in (nrm_status(r, today) for r in referrals))
+
+
+def export_attachments(person: Person) -> list[dict[str, Any]]:
+    """Every file kept with the person's cases, with its content (base64): a copy of everything means the files."""
+    found = (
+        CaseAttachment.objects.filter(case__person=person)
+        .select_related("case")
+        .order_by("uploaded_at", "pk")
+    )
+    return [
+        {
+            "case": attachment.case.reference,
+            "name": name,
+            "kind": attachment.kind,
+            "size": attachment.size,
+            "uploaded_at": attachment.uploaded_at,
+            "content_base64": base64.b64encode(content).decode(),
+        }
+        for attachment in found
+        for name, content in [case_access.attachment_contents(attachment)]
+    ]
+
+
+def erase_attachments(person: Person) -> int:
+    deleted, _by_model = CaseAttachment.objects.filter(case__person=person).delete()
+    return deleted

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from threefold.protect import case_views, dashboard_views, nrm_views, subject_views, views
+from threefold.protect import attachment_views, case_views, dashboard_views, nrm_views, subject_views, views
 
 app_name = "protect"
 urlpatterns = [
@@ -26,6 +26,8 @@ urlpatterns = [
     path("cases/<str:reference>/context/", case_views.edit_context, name="edit_context"),
     path("cases/<str:reference>/decision/", case_views.decide, name="decide"),
     path("cases/<str:reference>/assign/", case_views.assign_case, name="assign_case"),
+    path("cases/<str:reference>/attachments/", attachment_views.upload, name="attach"),
+    path("cases/<str:reference>/attachments/<uuid:uid>/", attachment_views.download, name="attachment"),
     path("cases/<str:reference>/nrm/", nrm_views.refer, name="nrm_refer"),
     path("cases/<str:reference>/nrm/decision/", nrm_views.decide, name="nrm_decide"),
 ]
