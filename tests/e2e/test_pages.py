@@ -130,6 +130,19 @@ def test_supervisor_pages(
     expect(page.locator(".error-summary")).to_be_focused()
     browser.check("break-glass-errors")
 
+    # Erasure (the password was confirmed for break-the-glass a moment ago, so no second confirmation): an
+    # empty form is refused and nothing happens.
+    page.goto(browser.url(f"/protect/people/{person.reference}/erase/"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(person.reference)
+    browser.check("erase")
+    page.get_by_role("button", name="Erase for good").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    browser.check("erase-errors")
+    # The survivor's copy of everything held about them (a supervisor assigned to the person may export it).
+    person.assigned_to.add(supervisor.user)
+    browser.visit(f"/protect/people/{person.reference}/data/", "subject-data")
+    expect(page.locator("main")).to_contain_text("Petrova")
+
     browser.visit("/audit/", "audit")
     expect(page.get_by_role("table")).to_be_visible()
 
@@ -153,6 +166,8 @@ def test_org_admin_pages(open_browser: OpenBrowser, org, make_member: MakeMember
     expect(page.locator(".cards .card h2")).to_have_text(
         ["Our services for partners", "Retention", "Case approvals", "Members and invitations", "Audit"]
     )
+    browser.visit("/protect/retention/", "retention")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Retention policy")
     browser.visit("/protect/cases/approval-settings/", "case-approval-settings")
     page.get_by_label("Closed").check()
     page.get_by_role("button", name="Save").click()
