@@ -6,13 +6,11 @@ and a value the rules refuse 400 naming its field.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,25 +25,12 @@ from threefold.api.case_serializers import (
     CaseSummarySerializer,
     VictimContextSerializer,
 )
+from threefold.api.errors import service_call
 from threefold.protect import access, case_access, case_services
-from threefold.protect.services import ConflictError
-
-CONFLICT = "Someone saved this case since you read it; nothing was written. Read it again, then retry."
 
 
 def _actor(request: Request) -> Actor:
     return request.actor  # type: ignore[attr-defined]
-
-
-def _service_call(call: Callable[[], Any]) -> Any:
-    """Run a write; turn the services' "field: message" errors into 400s and a stale version into a 409."""
-    try:
-        return call()
-    except ConflictError:
-        return Response({"detail": CONFLICT}, status=status.HTTP_409_CONFLICT)
-    except ValueError as exc:  # CaseError, ContextError, TransitionError: "field: message"
-        field, _, message = str(exc).partition(": ")
-        raise ValidationError({field: [message or field]}) from None
 
 
 def _detail(actor: Actor, reference: str) -> dict[str, Any]:
@@ -73,7 +58,7 @@ class CaseListView(APIView):
         context = (
             VictimContextSerializer.to_context(data["victim_context"]) if "victim_context" in data else None
         )
-        case = _service_call(
+        case = service_call(
             lambda: case_services.open_case(actor, opened.person, reason=data["reason"], context=context)
         )
         return Response(
@@ -101,12 +86,12 @@ class CaseStageView(APIView):
         data = serializer.validated_data
         actor = _actor(request)
         opened = case_access.open_case(actor, reference, purpose="api: change stage")
-        result = _service_call(
+        service_call(
             lambda: case_services.move(
                 actor, opened.case, data["stage"], data["reason"], expected_version=data["version"]
             )
         )
-        return result if isinstance(result, Response) else Response(_detail(actor, reference))
+        return Response(_detail(actor, reference))
 
 
 class CaseContextView(APIView):
@@ -123,10 +108,10 @@ class CaseContextView(APIView):
         actor = _actor(request)
         opened = case_access.open_case(actor, reference, purpose="api: update context")
         context = VictimContextSerializer.to_context(data)
-        result = _service_call(
+        service_call(
             lambda: case_services.update_context(actor, opened.case, context, expected_version=version)
         )
-        return result if isinstance(result, Response) else Response(_detail(actor, reference))
+        return Response(_detail(actor, reference))
 
 
 class CaseNoteView(APIView):
@@ -138,5 +123,5 @@ class CaseNoteView(APIView):
         serializer.is_valid(raise_exception=True)
         actor = _actor(request)
         opened = case_access.open_case(actor, reference, purpose="api: add a note")
-        _service_call(lambda: case_services.add_note(actor, opened.case, serializer.validated_data["text"]))
+        service_call(lambda: case_services.add_note(actor, opened.case, serializer.validated_data["text"]))
         return Response(status=status.HTTP_201_CREATED)

@@ -2,7 +2,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from threefold.api import case_views, instrument_views, views, web_views
+from threefold.api import (
+    case_views,
+    consent_views,
+    instrument_views,
+    nrm_views,
+    plan_views,
+    referral_views,
+    views,
+    web_views,
+)
 
 app_name = "api"
 urlpatterns = [
@@ -51,6 +60,95 @@ urlpatterns = [
         "v1/cases/<str:reference>/notes/",
         login_not_required(case_views.CaseNoteView.as_view()),
         name="case_notes",
+    ),
+    # ---- consent, NRM, assistance plans and referrals: the same access and services as their pages
+    path(
+        "v1/persons/<str:reference>/consents/",
+        login_not_required(consent_views.ConsentListView.as_view()),
+        name="person_consents",
+    ),
+    path(
+        "v1/persons/<str:reference>/consents/<int:consent_id>/withdraw/",
+        login_not_required(consent_views.ConsentWithdrawView.as_view()),
+        name="person_consent_withdraw",
+    ),
+    path(
+        "v1/cases/<str:reference>/nrm/", login_not_required(nrm_views.NrmReferView.as_view()), name="case_nrm"
+    ),
+    path(
+        "v1/cases/<str:reference>/nrm/decisions/",
+        login_not_required(nrm_views.NrmDecisionView.as_view()),
+        name="case_nrm_decisions",
+    ),
+    path(
+        "v1/nrm/jurisdictions/",
+        login_not_required(nrm_views.JurisdictionListView.as_view()),
+        name="nrm_jurisdictions",
+    ),
+    path(
+        "v1/cases/<str:reference>/plan/", login_not_required(plan_views.PlanView.as_view()), name="case_plan"
+    ),
+    path(
+        "v1/cases/<str:reference>/plan/needs/",
+        login_not_required(plan_views.NeedAddView.as_view()),
+        name="plan_needs",
+    ),
+    path(
+        "v1/cases/<str:reference>/plan/goals/",
+        login_not_required(plan_views.GoalAddView.as_view()),
+        name="plan_goals",
+    ),
+    path(
+        "v1/cases/<str:reference>/plan/services/",
+        login_not_required(plan_views.ServiceAddView.as_view()),
+        name="plan_services",
+    ),
+    path(
+        "v1/cases/<str:reference>/plan/services/<int:pk>/delivered/",
+        login_not_required(plan_views.ServiceDeliveredView.as_view()),
+        name="plan_service_delivered",
+    ),
+    path(
+        "v1/cases/<str:reference>/plan/follow-ups/",
+        login_not_required(plan_views.FollowUpAddView.as_view()),
+        name="plan_follow_ups",
+    ),
+    path(
+        "v1/cases/<str:reference>/plan/follow-ups/<int:pk>/done/",
+        login_not_required(plan_views.FollowUpDoneView.as_view()),
+        name="plan_follow_up_done",
+    ),
+    path("v1/tasks/", login_not_required(plan_views.TaskListView.as_view()), name="tasks"),
+    path("v1/referrals/", login_not_required(referral_views.ReferralListView.as_view()), name="referrals"),
+    path(
+        "v1/cases/<str:reference>/referrals/",
+        login_not_required(referral_views.ReferralSendView.as_view()),
+        name="case_referrals",
+    ),
+    path(
+        "v1/referrals/<str:reference>/",
+        login_not_required(referral_views.ReferralDetailView.as_view()),
+        name="referral",
+    ),
+    path(
+        "v1/referrals/<str:reference>/packet/",
+        login_not_required(referral_views.ReferralPacketView.as_view()),
+        name="referral_packet",
+    ),
+    path(
+        "v1/referrals/<str:reference>/accept/",
+        login_not_required(referral_views.ReferralAcceptView.as_view()),
+        name="referral_accept",
+    ),
+    path(
+        "v1/referrals/<str:reference>/decline/",
+        login_not_required(referral_views.ReferralDeclineView.as_view()),
+        name="referral_decline",
+    ),
+    path(
+        "v1/referrals/<str:reference>/revoke/",
+        login_not_required(referral_views.ReferralRevokeView.as_view()),
+        name="referral_revoke",
     ),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path(

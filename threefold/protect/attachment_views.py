@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from urllib.parse import quote
-from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -41,9 +40,9 @@ def upload(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_GET
-def download(request: HttpRequest, reference: str, uid: UUID) -> HttpResponse:
+def download(request: HttpRequest, reference: str, uid: str) -> HttpResponse:
     actor = acting_member(request)
-    _attachment, name, content = case_access.open_attachment(actor, reference, str(uid))
+    _attachment, name, content = case_access.open_attachment(actor, reference, uid)
     # Never rendered by the browser: a generic type, "attachment", no sniffing, and a sandbox if it were.
     response = HttpResponse(content, content_type="application/octet-stream")
     ascii_name = name.encode("ascii", "replace").decode().replace('"', "'")

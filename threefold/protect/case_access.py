@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
@@ -258,7 +259,11 @@ def attachments_of(opened: OpenedCase) -> list[AttachmentRow]:
 def open_attachment(actor: Actor, case_reference: str, uid: str) -> tuple[CaseAttachment, str, bytes]:
     """One file of a case the actor may open, for download; audited as an export (the file leaves Threefold)."""
     opened = open_case(actor, case_reference, purpose="download an attachment")
-    attachment = CaseAttachment.objects.filter(case=opened.case, uid=uid).first()
+    try:
+        wanted = UUID(uid)
+    except ValueError:
+        raise Http404 from None
+    attachment = CaseAttachment.objects.filter(case=opened.case, uid=wanted).first()
     if attachment is None:
         raise Http404
     name, content = attachment_contents(attachment)

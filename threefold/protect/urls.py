@@ -27,7 +27,7 @@ urlpatterns = [
     path("cases/<str:reference>/decision/", case_views.decide, name="decide"),
     path("cases/<str:reference>/assign/", case_views.assign_case, name="assign_case"),
     path("cases/<str:reference>/attachments/", attachment_views.upload, name="attach"),
-    path("cases/<str:reference>/attachments/<uuid:uid>/", attachment_views.download, name="attachment"),
+    path("cases/<str:reference>/attachments/<str:uid>/", attachment_views.download, name="attachment"),
     path("cases/<str:reference>/nrm/", nrm_views.refer, name="nrm_refer"),
     path("cases/<str:reference>/nrm/decision/", nrm_views.decide, name="nrm_decide"),
 ]
