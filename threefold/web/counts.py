@@ -77,6 +77,8 @@ def chart(table: CountsTable, *, rtl: bool, colours: Mapping[str, str] | None = 
     palette = {
         key: (colours or {}).get(key, PALETTE[i % len(PALETTE)]) for i, (key, _) in enumerate(table.columns)
     }
+    if not largest:
+        return ()  # every count is hidden or zero: a chart of empty bars would say nothing
     groups = []
     for row in table.rows:
         bars = []
