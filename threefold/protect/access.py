@@ -23,6 +23,7 @@ from threefold.protect.duplicates import Assessment, Band, assess
 from threefold.protect.identity import Identity, index_terms, linkage_terms, name_part_codes, validate
 from threefold.protect.models import Person, PersonIndex, identity_context
 from threefold.vault import names, sealed
+from threefold.vault.models import DataKey
 
 PERSON = Person._meta.label_lower
 
@@ -52,8 +53,8 @@ def my_persons(actor: Actor) -> list[OpenedPerson]:
     return opened
 
 
-def _open_many(persons: list[Person]) -> list[OpenedPerson]:
-    keys = sealed.keys_for(bytes(p.identity) for p in persons if p.identity)
+def _open_many(persons: list[Person], keys: dict[int, DataKey] | None = None) -> list[OpenedPerson]:
+    keys = keys if keys is not None else sealed.keys_for(bytes(p.identity) for p in persons if p.identity)
     return [
         OpenedPerson(
             p,
@@ -160,9 +161,10 @@ def visible_persons(actor: Actor) -> QuerySet[Person]:
     return _visible(actor)
 
 
-def open_many(persons: list[Person]) -> list[OpenedPerson]:
-    """Decrypt several people at once, for access functions that have already scoped and will audit."""
-    return _open_many(persons)
+def open_many(persons: list[Person], keys: dict[int, DataKey] | None = None) -> list[OpenedPerson]:
+    """Decrypt several people at once, for access functions that have already scoped and will audit (``keys``:
+    already loaded with ``sealed.keys_for``, when the caller opens other values under the same keys)."""
+    return _open_many(persons, keys)
 
 
 # ---- possible duplicates -------------------------------------------------------------------------------------

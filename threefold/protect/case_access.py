@@ -38,6 +38,7 @@ from threefold.protect.models import (
 from threefold.protect.nrm_status import NrmStatus, status
 from threefold.protect.victim_context import VictimContext
 from threefold.vault import sealed
+from threefold.vault.models import DataKey
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def my_cases(actor: Actor, *, stage: str = "") -> list[CaseRow]:
     return [CaseRow(case, opened[case.person_id]) for case in rows if case.person_id in opened]
 
 
-def read_context(case: Case) -> VictimContext:
+def read_context(case: Case, keys: dict[int, DataKey] | None = None) -> VictimContext:
     if not case.context:
         return VictimContext()
     return VictimContext.from_json(
@@ -87,6 +88,7 @@ def read_context(case: Case) -> VictimContext:
             bytes(case.context),
             organisation_id=case.organisation_id,
             context=sealed.row_context(CASE_CONTEXT, case.reference),
+            keys=keys,
         )
     )
 
@@ -103,13 +105,15 @@ def open_case(actor: Actor, reference: str, *, purpose: str = "") -> OpenedCase:
     case = Case.objects.select_related("person", "caseworker").filter(reference=reference).first()
     if case is None or case.person.erased_at is not None or not allowed(actor, "protect.view_case", case):
         raise Http404
-    opened = access.open_many([case.person])
+    # The identity and the context are sealed under the same person's key: load it once for both.
+    keys = sealed.keys_for(bytes(blob) for blob in (case.person.identity, case.context) if blob)
+    opened = access.open_many([case.person], keys)
     if not opened:
         raise Http404  # an erased person's case has nothing left to show
     with transaction.atomic():
         audit.record(actor, Action.VIEW, case.person, purpose=purpose or f"case {case.reference}")
         audit.record(actor, Action.VIEW, case, purpose=purpose)
-    return OpenedCase(case, opened[0].identity, read_context(case))
+    return OpenedCase(case, opened[0].identity, read_context(case, keys))
 
 
 def cases_of(actor: Actor, person_reference: str) -> list[Case]:
