@@ -10,12 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests.conftest import MakeMember
 from threefold.accounts.actor import Actor
 from threefold.accounts.models import Organisation
 from threefold.accounts.roles import Role
 from threefold.protect import attachments, case_access, case_services
+from threefold.protect.attachment_views import refusal
 from threefold.protect.attachments import AttachmentError
 from threefold.protect.models import Case, CaseAttachment, Person
 
@@ -60,8 +62,13 @@ def test_the_allowed_kinds_are_recognised_by_their_bytes(name: str, content: byt
     ],
 )
 def test_other_files_are_refused_saying_why(name: str, content: bytes, message: str) -> None:
-    with pytest.raises(AttachmentError, match=message):
+    with pytest.raises(AttachmentError, match=message) as refused:
         attachments.check(name, content)
+    # Every refusal has its sentence in the page's language, with the same facts in it.
+    with translation.override("fr"):
+        assert refusal(refused.value) != str(refused.value)
+        for value in refused.value.params.values():
+            assert str(value) in refusal(refused.value)
 
 
 def test_an_ordinary_open_action_is_not_active_content() -> None:
@@ -135,7 +142,7 @@ def test_a_refused_file_changes_nothing_and_says_why(
     response = client.post(
         reverse("protect:attach", args=[opened_case.reference]), {"file": upload}, follow=True
     )
-    assert "only PDF documents, PNG images and JPEG photos" in response.content.decode()
+    assert "Only PDF documents, PNG images and JPEG photos can be kept" in response.content.decode()
     assert not CaseAttachment.objects.exists()
 
 

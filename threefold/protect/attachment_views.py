@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 from threefold.accounts.middleware import acting_member
 from threefold.accounts.rules import allowed
 from threefold.protect import attachments, case_access, case_services
-from threefold.protect.case_services import CaseError
 
 
 @require_POST
@@ -32,8 +31,8 @@ def upload(request: HttpRequest, reference: str) -> HttpResponse:
     else:
         try:
             case_services.attach_file(actor, opened.case, upload.name or "", upload.read())
-        except CaseError as exc:
-            messages.error(request, str(exc).split(": ", 1)[-1])
+        except attachments.AttachmentError as exc:
+            messages.error(request, refusal(exc))
         else:
             messages.success(request, _("File attached."))
     return redirect("protect:case", reference=reference)
@@ -53,6 +52,20 @@ def download(request: HttpRequest, reference: str, uid: str) -> HttpResponse:
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def refusal(error: attachments.AttachmentError) -> str:
+    """Why a file was refused, in the page's language (the pure check has no gettext)."""
+    texts = {
+        "empty": _("The file is empty."),
+        "too_large": _("The file is larger than 10 MB."),
+        "kind": _("Only PDF documents, PNG images and JPEG photos can be kept with a case."),
+        "extension": _("The file is a %(kind)s, but its name does not end in %(extensions)s."),
+        "active_pdf": _(
+            "This PDF contains active content (%(names)s). Print it to a new PDF or scan it, then attach that."
+        ),
+    }
+    return texts[error.code] % error.params
 
 
 def _rfc5987(name: str) -> str:

@@ -19,7 +19,13 @@ MAX_NAME_CHARS = 150
 
 
 class AttachmentError(ValueError):
-    """A file that cannot be kept; the message starts with "file: " and says why."""
+    """A file that cannot be kept. ``code`` and ``params`` let a page say why in its own language; the English
+    message starts with "file: "."""
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        super().__init__(f"file: {message}")
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -68,22 +74,30 @@ def _pdf_names(content: bytes) -> set[str]:
 def check(name: str, content: bytes) -> tuple[str, Kind]:
     """The cleaned name and the kind of an acceptable file; AttachmentError otherwise."""
     if not content:
-        raise AttachmentError("file: the file is empty.")
+        raise AttachmentError("empty", "the file is empty.")
     if len(content) > MAX_BYTES:
-        raise AttachmentError(f"file: the file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise AttachmentError("too_large", f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
     kind = detect(content)
     if kind is None:
-        raise AttachmentError("file: only PDF documents, PNG images and JPEG photos can be kept with a case.")
+        raise AttachmentError(
+            "kind", "only PDF documents, PNG images and JPEG photos can be kept with a case."
+        )
     cleaned = clean_name(name)
     if not cleaned.lower().endswith(kind.extensions):
+        extensions = " or ".join(kind.extensions)
         raise AttachmentError(
-            f"file: the file is a {kind.label}, but its name does not end in {' or '.join(kind.extensions)}."
+            "extension",
+            f"the file is a {kind.label}, but its name does not end in {extensions}.",
+            kind=kind.label,
+            extensions=extensions,
         )
     if kind.code == "pdf":
         active = sorted(set(_ACTIVE_PDF_NAMES) & _pdf_names(content))
         if active:
+            names = ", ".join(active)
             raise AttachmentError(
-                "file: this PDF contains active content (" + ", ".join(active) + "); print it to a new PDF "
-                "or scan it, then attach that."
+                "active_pdf",
+                f"this PDF contains active content ({names}); print it to a new PDF or scan it, then attach that.",
+                names=names,
             )
     return cleaned, kind
