@@ -101,6 +101,33 @@ permissions.add_rule("protect.approve_stage", has_role(Role.SUPERVISOR) & same_o
 permissions.add_rule("protect.assign_case", has_role(Role.SUPERVISOR) & same_organisation)
 permissions.add_rule("protect.configure_case_approvals", has_role(Role.ORG_ADMIN))
 
+# Insight (issue 5): statistics are read by those who plan and report; only analysts (data stewards) spend a
+# dataset's privacy budget; org admins set it. Raw counts need an explicit allowance on top of the role.
+statistics_reader = has_role(Role.ANALYST, Role.SUPERVISOR, Role.ORG_ADMIN)
+permissions.add_rule("insight.view_statistics", statistics_reader)
+permissions.add_rule("insight.view_dataset", statistics_reader & same_organisation)
+permissions.add_rule("insight.import_dataset", has_role(Role.ANALYST, Role.ORG_ADMIN))
+permissions.add_rule("insight.delete_dataset", has_role(Role.ANALYST, Role.ORG_ADMIN) & same_organisation)
+permissions.add_rule("insight.release_private", has_role(Role.ANALYST) & same_organisation)
+permissions.add_rule("insight.set_budget", has_role(Role.ORG_ADMIN) & same_organisation)
+permissions.add_rule("insight.export_cases", has_role(Role.ANALYST, Role.SUPERVISOR))
+
+
+@rules.predicate
+def raw_counts_allowed(actor: Actor) -> bool:
+    from threefold.insight.models import RawCountsAllowance
+
+    return (
+        isinstance(actor, Actor)
+        and actor.organisation_id is not None
+        and RawCountsAllowance.objects.filter(
+            organisation_id=actor.organisation_id, user_id=actor.user.pk, revoked_at__isnull=True
+        ).exists()
+    )
+
+
+permissions.add_rule("insight.view_raw_counts", statistics_reader & raw_counts_allowed)
+
 permissions.add_rule("accounts.manage_members", has_role(Role.ORG_ADMIN))
 permissions.add_rule("audit.view_history", has_role(Role.SUPERVISOR, Role.ORG_ADMIN))
 permissions.add_rule("api.use", is_member)

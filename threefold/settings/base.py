@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "threefold.notifications",
     "threefold.referrals",
     "threefold.plans",
+    "threefold.countries",
+    "threefold.insight",
     "threefold.api",
 ]
 

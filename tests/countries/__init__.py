@@ -1,0 +1,1 @@
+"""Helpers for the country reference data tests (tests/test_countries*.py)."""

@@ -1,0 +1,209 @@
+"""The only way to read insight's data: datasets of the actor's organisation, protected tables from them and
+from the organisation's own cases, the privacy ledger. Every table read is audited with what was counted.
+
+A table leaves this module protected (threefold.disclosure) unless the actor holds an explicit raw-counts
+allowance and asked for raw counts; then the audit entry says so.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from threading import Lock
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from threefold.accounts.actor import Actor
+from threefold.accounts.rules import allowed
+from threefold.audit import services as audit
+from threefold.audit.models import Action
+from threefold.consent.models import Consent, Purpose
+from threefold.insight.core import crosstab
+from threefold.insight.core.frame import Frame
+from threefold.insight.core.htcds_records import CTDC_COLUMNS, CaseFacts, RecordError, to_ctdc
+from threefold.insight.models import Dataset, Release
+from threefold.protect import access as person_access
+from threefold.protect import case_access
+from threefold.protect.models import Case
+from threefold.vault import sealed
+
+OWN_CASES = "cases"  # the key pages use for "this organisation's own cases" in place of a dataset id
+
+_FRAMES: OrderedDict[tuple[int, str], Frame] = OrderedDict()
+_FRAMES_LOCK = Lock()
+_CACHED_FRAMES = 8
+
+
+def datasets(actor: Actor) -> list[Dataset]:
+    if not allowed(actor, "insight.view_statistics"):
+        raise PermissionDenied
+    return list(
+        Dataset.objects.filter(organisation_id=actor.org_id).defer("frame").select_related("imported_by")
+    )
+
+
+def dataset(actor: Actor, pk: int | str) -> Dataset:
+    """One dataset of the actor's organisation; anything else (another's, none) is a 404."""
+    if not allowed(actor, "insight.view_statistics"):
+        raise PermissionDenied
+    found = (
+        Dataset.objects.filter(pk=pk, organisation_id=actor.org_id).defer("frame").first()
+        if str(pk).isdigit()
+        else None
+    )
+    if found is None or not allowed(actor, "insight.view_dataset", found):
+        raise Http404
+    return found
+
+
+def frame_of(found: Dataset) -> Frame:
+    """The dataset's records, decoded once and kept in a small cache (keyed by content hash, so a replaced
+    dataset is never served stale)."""
+    key = (found.pk, found.file_sha256)
+    with _FRAMES_LOCK:
+        if key in _FRAMES:
+            _FRAMES.move_to_end(key)
+            return _FRAMES[key]
+    frame = Frame.from_bytes(bytes(Dataset.objects.values_list("frame", flat=True).get(pk=found.pk)))
+    with _FRAMES_LOCK:
+        _FRAMES[key] = frame
+        while len(_FRAMES) > _CACHED_FRAMES:
+            _FRAMES.popitem(last=False)
+    return frame
+
+
+@dataclass(frozen=True)
+class CaseStatistics:
+    frame: Frame
+    included: int  # cases counted: their person consented to inclusion in statistics
+    left_out: int  # cases whose person did not (or withdrew): never counted
+
+
+def own_cases_frame(actor: Actor) -> CaseStatistics:
+    """The organisation's own cases as CTDC-harmonised records, for statistics only.
+
+    Only cases whose person has a statistics consent in force are counted (consent is checked before anything
+    is shared, and a published count is shared). Identities and victim contexts are decrypted here and reduced
+    to banded, non-identifying fields (threefold.insight.core.htcds_records) before leaving this function; the
+    audit entry records how many cases were read, never which.
+    """
+    if not allowed(actor, "insight.view_statistics"):
+        raise PermissionDenied
+    consenting = Consent.objects.in_force(Purpose.STATISTICS).filter(organisation_id=actor.org_id)
+    cases = Case.objects.filter(organisation_id=actor.org_id, person__erased_at__isnull=True).select_related(
+        "person"
+    )
+    included = list(cases.filter(person_id__in=consenting.values("person_id")).order_by("pk"))
+    left_out = cases.count() - len(included)
+    records = []
+    for chunk in _chunks(included, 500):
+        keys = sealed.keys_for(
+            bytes(blob) for case in chunk for blob in (case.person.identity, case.context) if blob
+        )
+        identities = {
+            o.person.pk: o.identity for o in person_access.open_many([case.person for case in chunk], keys)
+        }
+        for case in chunk:
+            identity = identities.get(case.person_id)
+            if identity is None:
+                continue
+            facts = CaseFacts.from_identity(
+                reference=case.reference,
+                opened_on=timezone.localdate(case.opened_at),
+                stage=case.stage,
+                identity=identity,
+                context=case_access.read_context(case, keys),
+                closed_on=timezone.localdate(case.closed_at) if case.closed_at else None,
+            )
+            try:
+                ctdc = to_ctdc(facts)
+            except RecordError:
+                continue  # a value outside today's picklists (an older record): left out rather than guessed
+            records.append(tuple(ctdc[column] for column in CTDC_COLUMNS))
+    audit.record(
+        actor, Action.LIST, ("insight.own_cases", ""), purpose="statistics", details={"cases": len(records)}
+    )
+    return CaseStatistics(Frame.from_records(CTDC_COLUMNS, records), len(records), left_out)
+
+
+def _chunks(items: Sequence[Case], size: int) -> Iterable[Sequence[Case]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class CommandReader:
+    """A management command reading for an organisation (``manage.py stats``): audited under its label."""
+
+    organisation_id: int
+    label: str
+
+
+def protected_table(
+    reader: Actor | CommandReader,
+    frame: Frame,
+    by: Sequence[str],
+    *,
+    where: Mapping[str, Iterable[str]] | None = None,
+    k: int = crosstab.DEFAULT_K,
+    source: str,
+) -> crosstab.Published:
+    """A protected table of ``frame`` counted by ``by``: audited with the fields and the rule, not the counts."""
+    if isinstance(reader, Actor) and not allowed(reader, "insight.view_statistics"):
+        raise PermissionDenied
+    published = crosstab.protect(crosstab.tally(frame, by, where=where), k)
+    actor = reader if isinstance(reader, Actor) else None
+    audit.record(
+        actor,
+        Action.VIEW,
+        ("insight.table", source),
+        purpose="statistics",
+        details={"by": list(by), "k": k, "filters": sorted(where or {})},
+        system_label="" if actor else reader.label,
+        organisation_id=None if actor else reader.organisation_id,
+    )
+    return published
+
+
+def command_dataset(organisation_id: int, name_or_id: str) -> Dataset:
+    """A dataset named (or numbered) on a command line, within one organisation."""
+    found = Dataset.objects.filter(organisation_id=organisation_id, name=name_or_id).defer("frame").first()
+    if found is None and name_or_id.isdigit():
+        found = (
+            Dataset.objects.filter(organisation_id=organisation_id, pk=int(name_or_id)).defer("frame").first()
+        )
+    if found is None:
+        raise Dataset.DoesNotExist(f"no dataset “{name_or_id}” in organisation {organisation_id}")
+    return found
+
+
+def raw_table(
+    actor: Actor,
+    frame: Frame,
+    by: Sequence[str],
+    *,
+    where: Mapping[str, Iterable[str]] | None = None,
+    source: str,
+) -> crosstab.Tally:
+    """True counts, for a member with an explicit raw-counts allowance only. Audited as an export."""
+    if not allowed(actor, "insight.view_raw_counts"):
+        raise PermissionDenied
+    counts = crosstab.tally(frame, by, where=where)
+    audit.record(
+        actor,
+        Action.EXPORT,
+        ("insight.table", source),
+        purpose="raw counts (allowance)",
+        details={"by": list(by), "raw": True, "filters": sorted(where or {})},
+    )
+    return counts
+
+
+def ledger(actor: Actor, found: Dataset) -> list[Release]:
+    """The releases made from a dataset, newest first: the budget's history."""
+    if not allowed(actor, "insight.view_dataset", found):
+        raise Http404
+    return list(found.releases.select_related("released_by"))

@@ -1,0 +1,99 @@
+"""Imported datasets and the differential-privacy releases made from them.
+
+A dataset is kept apart from live case data: its own table, its own organisation scope, its records packed as a
+columnar frame (threefold.insight.core.frame) in one row. Imported datasets are already published or
+k-anonymised microdata (CTDC); they hold no names and are not sealed, but they are still read only through
+``threefold.insight.access`` and every read of a table from them is audited.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from threefold.accounts.models import Organisation
+
+
+class DatasetKind(models.TextChoices):
+    CTDC = "ctdc", _("CTDC victim records")
+
+
+class Dataset(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="datasets")
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=DatasetKind.choices)
+    layout = models.CharField(_("file layout"), max_length=40)
+    source = models.CharField(_("source"), max_length=300)
+    terms = models.TextField(_("licence or terms of use"))
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    row_count = models.PositiveIntegerField(_("records"))
+    data_lines = models.PositiveIntegerField()
+    rejected_lines = models.PositiveIntegerField(default=0)
+    # What the import normalised and refused: {"missing": {column: {spelling: n}}, "problems": [...]} (capped).
+    report = models.JSONField(default=dict)
+    frame = models.BinaryField()
+    # Differential privacy: the most this dataset may ever give away, summed over every release (ADR 0017).
+    epsilon_budget = models.FloatField(_("privacy budget (ε)"), default=1.0)
+    delta_budget = models.FloatField(_("privacy budget (δ)"), default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="insight_dataset_unique_name"),
+            models.CheckConstraint(
+                condition=models.Q(epsilon_budget__gte=0), name="insight_epsilon_budget_gte_0"
+            ),
+        ]
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Release(models.Model):
+    """One differentially private release: the privacy it spent, who made it and what was published."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="releases")
+    kind = models.CharField(max_length=20)  # count | histogram | mean
+    query = models.JSONField()  # the field(s), filters and bounds asked, so the ledger says what was released
+    epsilon = models.FloatField()
+    delta = models.FloatField(default=0.0)
+    mechanism = models.CharField(max_length=200)
+    result = models.JSONField()  # the noisy values as published (post-processing of them costs nothing)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    released_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-released_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(epsilon__gt=0), name="insight_release_epsilon_gt_0")
+        ]
+
+
+class RawCountsAllowance(models.Model):
+    """An explicit, reasoned permission for one member to see true counts without protection (issue 5, point 8).
+
+    Nobody has it by default, whatever their role: raw counts of small groups can single a survivor out. Each
+    raw table read is audited with the allowance it relied on.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=300)
+    granted_by = models.CharField(max_length=200)  # a member's e-mail or the command that granted it
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="insight_one_raw_counts_allowance",
+            )
+        ]

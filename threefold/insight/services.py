@@ -1,0 +1,272 @@
+"""Every write of insight: importing and deleting datasets, setting a privacy budget, differentially private
+releases and raw-counts allowances. Each runs in one transaction with its audit entry."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from threefold.accounts.actor import Actor
+from threefold.accounts.models import Organisation, User
+from threefold.accounts.rules import allowed
+from threefold.audit import services as audit
+from threefold.audit.models import Action
+from threefold.insight.core import privacy
+from threefold.insight.core.ctdc import CtdcFile, read_ctdc
+from threefold.insight.core.frame import Frame
+from threefold.insight.models import Dataset, DatasetKind, RawCountsAllowance, Release
+
+# The report stored with a dataset keeps this many problems; the import itself reports every one.
+STORED_PROBLEMS = 200
+CTDC_TERMS = (
+    "CTDC terms of use: https://www.ctdatacollaborative.org/terms-use"
+    " (cite the Counter Trafficking Data Collaborative)."
+)
+
+
+class ImportRefusedError(ValueError):
+    """The file has rejected lines and the user did not choose to import only the valid ones: nothing was saved."""
+
+    def __init__(self, parsed: CtdcFile) -> None:
+        self.parsed = parsed
+        super().__init__(
+            f"{len(parsed.rejected_lines)} of {parsed.data_lines} lines were rejected, so nothing was imported. "
+            "Correct them, or import only the valid lines explicitly."
+        )
+
+
+@dataclass(frozen=True)
+class Importer:
+    """Who imports: a member acting in the web or API, or a management command for an organisation."""
+
+    organisation: Organisation
+    actor: Actor | None = None
+    system_label: str = ""
+
+    def record(self, action: Action, obj: Any, **details: Any) -> None:
+        audit.record(
+            self.actor,
+            action,
+            obj,
+            details=details,
+            system_label=self.system_label,
+            organisation_id=self.organisation.pk,
+        )
+
+
+def import_ctdc(
+    importer: Importer,
+    lines: Iterable[str],
+    *,
+    name: str,
+    file_name: str,
+    file_sha256: str,
+    accept_valid: bool = False,
+    source: str = "",
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Dataset, CtdcFile]:
+    """Read a CTDC file and keep it as a dataset, or raise ImportRefusedError and keep nothing.
+
+    All or nothing: one rejected line refuses the whole file unless ``accept_valid`` (the user has seen the
+    report and asked for the valid lines only). Raises CtdcFormatError for a file that is not CTDC at all.
+    """
+    if importer.actor is not None and not allowed(importer.actor, "insight.import_dataset"):
+        raise PermissionDenied
+    name = name.strip()
+    if not name or len(name) > Dataset._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise ValueError("Give the dataset a name of at most 120 characters.")
+    parsed = read_ctdc(lines, progress=progress)
+    if parsed.rejected_lines and not accept_valid:
+        raise ImportRefusedError(parsed)
+    if not parsed.records:
+        raise ValueError("The file holds no valid record: nothing was imported.")
+    frame = Frame.from_records(parsed.columns, parsed.records)
+    report = {
+        "missing": parsed.missing,
+        "rejected_lines": parsed.rejected_lines[:STORED_PROBLEMS],
+        "problems": [
+            {"line": p.line, "column": p.column, "value": p.value[:80], "message": p.message}
+            for p in parsed.problems[:STORED_PROBLEMS]
+        ],
+        "problem_count": len(parsed.problems),
+        "accepted_valid_only": bool(parsed.rejected_lines),
+    }
+    try:
+        with transaction.atomic():
+            dataset = Dataset.objects.create(
+                organisation=importer.organisation,
+                name=name,
+                kind=DatasetKind.CTDC,
+                layout=str(parsed.layout),
+                source=source
+                or f"Counter Trafficking Data Collaborative ({parsed.layout} layout), file {file_name}",
+                terms=parsed.notice or CTDC_TERMS,
+                file_name=file_name[:255],
+                file_sha256=file_sha256,
+                imported_by=importer.actor.user if importer.actor else None,
+                row_count=frame.size,
+                data_lines=parsed.data_lines,
+                rejected_lines=len(parsed.rejected_lines),
+                report=report,
+                frame=frame.to_bytes(),
+            )
+            importer.record(
+                Action.CREATE,
+                dataset,
+                records=frame.size,
+                rejected_lines=len(parsed.rejected_lines),
+                sha256=file_sha256,
+            )
+    except IntegrityError:
+        raise ValueError(
+            f"This organisation already has a dataset named “{name}”: choose another name."
+        ) from None
+    return dataset, parsed
+
+
+def sha256_of(path_or_bytes: bytes | str) -> str:
+    if isinstance(path_or_bytes, bytes):
+        return hashlib.sha256(path_or_bytes).hexdigest()
+    digest = hashlib.sha256()
+    with open(path_or_bytes, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def delete_dataset(actor: Actor, dataset: Dataset) -> None:
+    if not allowed(actor, "insight.delete_dataset", dataset):
+        raise PermissionDenied
+    with transaction.atomic():
+        audit.record(actor, Action.DELETE, dataset, details={"name_length": len(dataset.name)})
+        # The ledger of releases goes with it: what was published stays published, and the audit says so.
+        dataset.releases.all().delete()
+        dataset.delete()
+
+
+def set_budget(actor: Actor, dataset: Dataset, *, epsilon: float, delta: float = 0.0) -> None:
+    """Set the total privacy budget of a dataset. It can never go below what releases have already spent."""
+    if not allowed(actor, "insight.set_budget", dataset):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        spent = spent_of(locked)
+        if epsilon < spent.epsilon or delta < spent.delta:
+            raise ValueError(
+                f"Releases have already spent ε = {spent.epsilon:.2f}: the budget cannot be set below that."
+            )
+        privacy.check_budget(
+            privacy.Budget(epsilon, delta), privacy.Spent(0.0, 0.0, 0), privacy.Budget(0.0, 0.0)
+        )
+        locked.epsilon_budget, locked.delta_budget = epsilon, delta
+        locked.save(update_fields=["epsilon_budget", "delta_budget"])
+        audit.record(actor, Action.UPDATE, locked, details={"epsilon_budget": epsilon, "delta_budget": delta})
+    dataset.epsilon_budget, dataset.delta_budget = epsilon, delta
+
+
+def spent_of(dataset: Dataset) -> privacy.Spent:
+    releases = list(dataset.releases.values_list("epsilon", "delta"))
+    return privacy.Spent(
+        epsilon=sum(e for e, _ in releases), delta=sum(d for _, d in releases), releases=len(releases)
+    )
+
+
+def release(
+    actor: Actor,
+    dataset: Dataset,
+    *,
+    kind: str,
+    field: str,
+    epsilon: float,
+    make: Callable[[], privacy.Released],
+    query: Mapping[str, Any],
+) -> Release:
+    """Spend ``epsilon`` of the dataset's budget on one release, or raise BudgetExceededError and spend nothing.
+
+    The dataset row is locked while the ledger is summed, so two releases at once cannot both fit in what only
+    one of them fits in.
+    """
+    if not allowed(actor, "insight.release_private", dataset):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        asked = privacy.Budget(epsilon, 0.0)
+        privacy.check_budget(
+            privacy.Budget(locked.epsilon_budget, locked.delta_budget), spent_of(locked), asked
+        )
+        released = make()
+        row = Release.objects.create(
+            dataset=locked,
+            kind=kind,
+            query={"field": field, **query},
+            epsilon=released.epsilon,
+            delta=released.delta,
+            mechanism=released.mechanism,
+            result=released_json(released),
+            released_by=actor.user,
+        )
+        audit.record(
+            actor,
+            Action.EXPORT,
+            row,
+            details={"dataset": locked.pk, "epsilon": released.epsilon, "kind": kind},
+        )
+    return row
+
+
+def released_json(released: privacy.Released) -> dict[str, Any]:
+    return {
+        "values": released.values,
+        "expected_error": released.plan.expected_error,
+        "confidence": released.plan.confidence,
+        "scale": released.plan.scale,
+    }
+
+
+def allow_raw_counts(
+    organisation: Organisation, user: User, *, reason: str, granted_by: str
+) -> RawCountsAllowance:
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("Say why this member needs raw counts: the reason is kept with the allowance.")
+    with transaction.atomic():
+        allowance = RawCountsAllowance.objects.create(
+            organisation=organisation, user=user, reason=reason[:300], granted_by=granted_by[:200]
+        )
+        audit.record(
+            None,
+            Action.GRANT,
+            allowance,
+            details={"permission": "insight.view_raw_counts", "user": user.pk},
+            system_label=granted_by,
+            organisation_id=organisation.pk,
+        )
+    return allowance
+
+
+def revoke_raw_counts(organisation: Organisation, user: User, *, revoked_by: str) -> int:
+    with transaction.atomic():
+        count = RawCountsAllowance.objects.filter(
+            organisation=organisation, user=user, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        if count:
+            audit.record(
+                None,
+                Action.REVOKE,
+                ("insight.rawcountsallowance", str(user.pk)),
+                details={"permission": "insight.view_raw_counts", "user": user.pk},
+                system_label=revoked_by,
+                organisation_id=organisation.pk,
+            )
+    return count
+
+
+def fields_exist(frame: Frame, names: Sequence[str]) -> None:
+    for name in names:
+        frame.column(name)
