@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("threefold.referrals.urls", namespace="referrals")),
     path("notifications/", include("threefold.notifications.urls", namespace="notifications")),
     path("identify/", include("threefold.identify.urls")),
+    path("insight/", include("threefold.insight.urls")),
     path("", include("threefold.web.urls")),
 ]

@@ -113,6 +113,7 @@ def test_supervisor_pages(
             "Cases of your organisation",
             "Case dashboard",
             "Caseload",
+            "Statistics",
             "Audit",
         ]
     )
@@ -164,7 +165,14 @@ def test_org_admin_pages(open_browser: OpenBrowser, org, make_member: MakeMember
     page = browser.page
     log_in(browser, admin.user.email)
     expect(page.locator(".cards .card h2")).to_have_text(
-        ["Our services for partners", "Retention", "Case approvals", "Members and invitations", "Audit"]
+        [
+            "Our services for partners",
+            "Retention",
+            "Case approvals",
+            "Members and invitations",
+            "Statistics",
+            "Audit",
+        ]
     )
     browser.visit("/protect/retention/", "retention")
     expect(page.get_by_role("heading", level=1)).to_have_text("Retention policy")

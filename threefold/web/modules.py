@@ -42,6 +42,9 @@ MODULES: tuple[Module, ...] = (
         "protect:home",
         frozenset({Role.SCREENER, Role.CASEWORKER, Role.SUPERVISOR, Role.LEGAL_OFFICER}),
     ),
+    Module(
+        "insight", _("Statistics"), "insight:home", frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ORG_ADMIN})
+    ),
 )
 
 

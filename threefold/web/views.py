@@ -34,7 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_configure_retention": bool(actor and allowed(actor, "protect.configure_retention")),
         "can_manage_partners": bool(actor and allowed(actor, "referrals.manage_partners")),
         "unread_notifications": notification_access.unread_count(request.user) if actor else 0,  # type: ignore[arg-type]
-        "waiting_for_module": role in {Role.TRAINER, Role.ANALYST},
+        "waiting_for_module": role == Role.TRAINER,
+        "can_view_statistics": bool(actor and allowed(actor, "insight.view_statistics")),
     }
     return render(request, "web/home.html", context)
 

@@ -78,27 +78,36 @@ class Published:
     """A protected two-way layout of a tally: the table a page or a file may show, and what its rows are."""
 
     fields: tuple[str, ...]
-    row_fields: tuple[str, ...]  # the fields whose combinations make the rows (empty for a one-field count)
+    row_fields: tuple[str, ...]  # the fields whose combinations make the rows
+    # The field whose values make the columns; "" for a count by one field (one COUNT_COLUMN).
     row_keys: tuple[tuple[str, ...], ...]  # per row, its key in each row field
     column_field: str
     table: ProtectedTable
 
 
+COUNT_COLUMN = "count"  # the only column of a count by one field, whose values make the rows
+
+
 def layout(counts: Tally) -> tuple[CountTable, tuple[tuple[str, ...], ...]]:
-    """The two-way table of a tally: rows = non-empty combinations of all but the last field (a single row
-    "all" for one field), columns = every key of the last field."""
+    """The two-way table of a tally: rows = non-empty combinations of all but the last field, columns = every
+    key of the last field. A count by one field is one column (COUNT_COLUMN) with a row per key, every key
+    listed, so that it reads down a phone screen."""
+    if len(counts.fields) == 1:
+        keys = counts.keys[0]
+        single: tuple[tuple[int, ...], ...] = tuple((int(count),) for count in counts.counts)
+        return CountTable(tuple(keys), (COUNT_COLUMN,), single), tuple((key,) for key in keys)
     last = counts.counts.shape[-1]
     by_row = counts.counts.reshape(-1, last)
     row_fields = counts.keys[:-1]
-    combinations = list(np.ndindex(*(len(keys) for keys in row_fields))) if row_fields else [()]
+    combinations = list(np.ndindex(*(len(keys) for keys in row_fields)))
     kept = [i for i in range(by_row.shape[0]) if by_row[i].any()] or [0]
     row_keys = tuple(
         tuple(keys[j] for keys, j in zip(row_fields, combinations[i], strict=True)) for i in kept
     )
-    labels = tuple(ROW_KEY_SEPARATOR.join(key) if key else "all" for key in row_keys)
+    labels = tuple(ROW_KEY_SEPARATOR.join(key) for key in row_keys)
     if len(set(labels)) != len(labels):  # a key containing the separator: fall back to positions
         labels = tuple(f"row {i + 1}" for i in range(len(row_keys)))
-    cells = tuple(tuple(int(count) for count in by_row[i]) for i in kept)
+    cells: tuple[tuple[int, ...], ...] = tuple(tuple(int(count) for count in by_row[i]) for i in kept)
     return CountTable(labels, counts.keys[-1], cells), row_keys
 
 
@@ -111,10 +120,11 @@ def protect(counts: Tally, k: int = DEFAULT_K, *, publish_zeros: bool = True) ->
             f"this table would have {cells:,} cells ({len(table.rows):,} rows by {len(table.columns):,} columns);"
             f" at most {MAX_PUBLISHED_CELLS:,} can be published: count by fewer fields or filter"
         )
+    single = len(counts.fields) == 1
     return Published(
         fields=counts.fields,
-        row_fields=counts.fields[:-1],
+        row_fields=counts.fields if single else counts.fields[:-1],
         row_keys=row_keys,
-        column_field=counts.fields[-1],
+        column_field="" if single else counts.fields[-1],
         table=suppress(table, k, publish_zeros=publish_zeros),
     )

@@ -33,11 +33,13 @@ def _status(cell: Cell, k: int) -> str:
 def published_rows(published: Published) -> list[dict[str, Any]]:
     """Every cell and total of a protected table, one dict per count: the fields, count (None if hidden), status."""
     table = published.table
+    single = not published.column_field
     rows: list[dict[str, Any]] = []
 
-    def add(row_key: Sequence[str], column: str, cell: Cell) -> None:
+    def add(row_key: Sequence[str], column: str | None, cell: Cell) -> None:
         line: dict[str, Any] = dict(zip(published.row_fields, row_key, strict=True))
-        line[published.column_field] = column
+        if column is not None:
+            line[published.column_field] = column
         line["count"] = cell.value
         line["status"] = _status(cell, table.k)
         rows.append(line)
@@ -45,14 +47,16 @@ def published_rows(published: Published) -> list[dict[str, Any]]:
     all_row = tuple(ALL for _ in published.row_fields)
     for row_key, cells, total in zip(published.row_keys, table.cells, table.row_totals, strict=True):
         shown_key = tuple(_key(value) for value in row_key)
+        if single:
+            add(shown_key, None, total)
+            continue
         for column, cell in zip(table.columns, cells, strict=True):
             add(shown_key, _key(column), cell)
-        if published.row_fields:
-            add(shown_key, ALL, total)
-    if published.row_fields:
+        add(shown_key, ALL, total)
+    if not single:
         for column, cell in zip(table.columns, table.column_totals, strict=True):
             add(all_row, _key(column), cell)
-    add(all_row, ALL, table.grand_total)
+    add(all_row, None if single else ALL, table.grand_total)
     return rows
 
 

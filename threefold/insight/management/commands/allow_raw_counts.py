@@ -22,8 +22,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
-        parser.add_argument("--organisation", type=int, help="Organisation id (needed when there are several).")
-        parser.add_argument("--reason", default="", help="Why this member needs raw counts (required to allow).")
+        parser.add_argument(
+            "--organisation", type=int, help="Organisation id (needed when there are several)."
+        )
+        parser.add_argument(
+            "--reason", default="", help="Why this member needs raw counts (required to allow)."
+        )
         parser.add_argument("--revoke", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,16 +38,22 @@ class Command(BaseCommand):
             .first()
         )
         if membership is None:
-            raise CommandError(f"{options['email']} is not an active member of organisation {organisation.pk}.")
+            raise CommandError(
+                f"{options['email']} is not an active member of organisation {organisation.pk}."
+            )
         label = system_actor_label("allow_raw_counts")
         if options["revoke"]:
             count = services.revoke_raw_counts(organisation, membership.user, revoked_by=label)
             self.stdout.write("Revoked." if count else "There was no allowance to revoke.")
             return
         try:
-            services.allow_raw_counts(organisation, membership.user, reason=options["reason"], granted_by=label)
+            services.allow_raw_counts(
+                organisation, membership.user, reason=options["reason"], granted_by=label
+            )
         except ValueError as error:
             raise CommandError(str(error)) from error
         except IntegrityError as error:
             raise CommandError("This member already has raw counts.") from error
-        self.stdout.write(f"{membership.user.email} may now see raw counts in organisation {organisation.pk}.")
+        self.stdout.write(
+            f"{membership.user.email} may now see raw counts in organisation {organisation.pk}."
+        )

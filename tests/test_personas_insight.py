@@ -1,0 +1,83 @@
+"""Four-persona rows for the statistics pages (threefold/insight/views.py).
+
+The world adds to ``test_personas.build_world`` a dataset of our organisation (its name is the secret: another
+organisation must not even learn it exists) and one of the other organisation. Statistics are read by
+supervisors, analysts and org admins of the dataset's organisation; caseworkers, screeners and trainers are
+refused.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import MakeMember
+from tests.test_personas import Row, World, build_world, check_persona, personas
+from threefold.accounts.models import Organisation
+from threefold.insight.core.frame import Frame
+from threefold.insight.models import Dataset
+
+OUR_DATASET = "Shelter intake register 7f3a"
+THEIR_DATASET = "Other network register 91bc"
+REFUSED = ("caseworker", "screener", "trainer", "loner")
+
+
+def _dataset(organisation: Organisation, name: str) -> Dataset:
+    frame = Frame.from_records(("gender", "citizenship"), [("Female", "TH")] * 30 + [("Male", "MM")] * 2)
+    return Dataset.objects.create(
+        organisation=organisation,
+        name=name,
+        kind="ctdc",
+        layout="2018",
+        source="test",
+        terms="test terms",
+        file_name="f.csv",
+        file_sha256=name.encode().hex()[:64],
+        row_count=frame.size,
+        data_lines=frame.size,
+        frame=frame.to_bytes(),
+    )
+
+
+@pytest.fixture
+def world(org: Organisation, other_org: Organisation, make_member: MakeMember) -> World:
+    world = build_world(org, other_org, make_member)
+    world.extras.update(ours=_dataset(org, OUR_DATASET), theirs=_dataset(other_org, THEIR_DATASET))
+    return world
+
+
+def _table(w: World) -> str:
+    return reverse("insight:table", args=[w.extras["ours"].pk]) + "?rows=citizenship"
+
+
+ROWS: tuple[Row, ...] = (
+    Row(
+        "insight:home",
+        "GET",
+        lambda w: reverse("insight:home"),
+        other_org="other_supervisor",
+        denied=REFUSED,
+        authorised="supervisor",
+        ok_status=200,
+        shows=lambda w: OUR_DATASET,
+        other_org_status=(200,),
+    ),
+    Row(
+        "insight:table",
+        "GET",
+        _table,
+        other_org="other_supervisor",
+        denied=REFUSED,
+        authorised="admin",
+        ok_status=200,
+        shows=lambda w: OUR_DATASET,
+        # The two Myanmar records are fewer than 11: their count is never on the page, for anyone.
+        never_shown=lambda w: ">2<",
+    ),
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("row", "persona", "key"), personas(ROWS))
+def test_persona(row: Row, persona: str, key: str | None, world: World) -> None:
+    check_persona(row, persona, key, world)
