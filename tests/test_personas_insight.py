@@ -14,8 +14,9 @@ from django.urls import reverse
 from tests.conftest import MakeMember
 from tests.test_personas import Row, World, build_world, check_persona, personas
 from threefold.accounts.models import Organisation
+from threefold.accounts.roles import Role
 from threefold.insight.core.frame import Frame
-from threefold.insight.models import Dataset
+from threefold.insight.models import Dataset, Release
 
 OUR_DATASET = "Shelter intake register 7f3a"
 THEIR_DATASET = "Other network register 91bc"
@@ -42,6 +43,9 @@ def _dataset(organisation: Organisation, name: str) -> Dataset:
 @pytest.fixture
 def world(org: Organisation, other_org: Organisation, make_member: MakeMember) -> World:
     world = build_world(org, other_org, make_member)
+    world.actors.update(
+        analyst=make_member(org, Role.ANALYST), other_analyst=make_member(other_org, Role.ANALYST)
+    )
     world.extras.update(ours=_dataset(org, OUR_DATASET), theirs=_dataset(other_org, THEIR_DATASET))
     return world
 
@@ -73,6 +77,40 @@ ROWS: tuple[Row, ...] = (
         shows=lambda w: OUR_DATASET,
         # The two Myanmar records are fewer than 11: their count is never on the page, for anyone.
         never_shown=lambda w: ">2<",
+    ),
+    Row(
+        "insight:export_htcds",
+        "GET",
+        lambda w: reverse("insight:export_htcds") + "?format=json",
+        other_org="other_supervisor",
+        denied=(*REFUSED, "admin"),
+        authorised="supervisor",
+        ok_status=200,
+        other_org_status=(200,),  # their own organisation's export
+        never_shown=lambda w: "Petrova",  # never a name, whatever consent says
+    ),
+    Row(
+        "insight:private_release",
+        "GET",
+        lambda w: (
+            reverse("insight:private_release", args=[w.extras["ours"].pk]) + "?field=gender&epsilon=0.5"
+        ),
+        other_org="other_supervisor",
+        denied=REFUSED,
+        authorised="supervisor",
+        ok_status=200,
+        shows=lambda w: OUR_DATASET,
+    ),
+    Row(
+        "insight:private_release",
+        "POST",
+        lambda w: reverse("insight:private_release", args=[w.extras["ours"].pk]),
+        other_org="other_analyst",
+        denied=(*REFUSED, "supervisor", "admin"),
+        authorised="analyst",
+        ok_status=302,
+        data=lambda w: {"field": "gender", "epsilon": "0.5"},
+        state=lambda w: Release.objects.filter(dataset=w.extras["ours"]).count(),
     ),
 )
 

@@ -58,3 +58,34 @@ def test_analyst_counts_a_dataset(open_browser: OpenBrowser, org, make_member: M
     assert csv.ok
     assert "fewer than 11" in csv.text()
     assert "\nKH,Male,3," not in csv.text()
+
+
+def test_analyst_releases_with_differential_privacy_until_the_budget_is_spent(
+    open_browser: OpenBrowser, org, make_member: MakeMember
+) -> None:
+    analyst = make_member(org, Role.ANALYST)
+    dataset = _dataset(org)
+    browser = open_browser()
+    page = browser.page
+    log_in(browser, analyst.user.email)
+    browser.visit(f"/insight/{dataset.pk}/", "statistics-dataset")
+    page.get_by_role("link", name="Differentially private releases").click()
+    expect(page.locator("main")).to_contain_text("Nothing has been released from this dataset yet.")
+    page.get_by_label("Count by").select_option(label="Gender")
+    page.get_by_label("Privacy cost (ε)").fill("0.6")
+    page.get_by_role("button", name="Show the expected error").click()
+    expect(page.locator(".panel")).to_contain_text("Each count will be within ±5 of the true count")
+    browser.check("private-release-preview")
+    page.get_by_role("button", name="Release and spend this ε").click()
+    expect(page.locator("main")).to_contain_text("spent ε = 0.60 in 1 releases")
+    # A second release of 0.6 does not fit in the 0.4 left: refused, nothing spent.
+    page.get_by_label("Count by").select_option(label="Gender")
+    page.get_by_label("Privacy cost (ε)").fill("0.6")
+    page.get_by_role("button", name="Show the expected error").click()
+    page.get_by_role("button", name="Release and spend this ε").click()
+    expect(page.locator(".error-summary")).to_contain_text(
+        "only ε = 0.40 of this dataset's budget of 1.00 is left"
+    )
+    expect(page.locator("main")).to_contain_text("spent ε = 0.60 in 1 releases")
+    browser.check("private-release-refused")
+    assert dataset.releases.count() == 1

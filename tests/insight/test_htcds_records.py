@@ -193,7 +193,7 @@ def test_from_identity_copies_only_the_exportable_fields():
 
 TOTAL_MAPPINGS = [
     # (mapping, the picklist it must cover, keys deliberately left unmapped: None)
-    pytest.param(hr.CTDC_GENDER, htcds.GENDER, {"NonConforming"}, id="gender"),
+    pytest.param(hr.CTDC_GENDER, htcds.GENDER, {"NonConforming", "NonSpecifiedUnknown"}, id="gender"),
     pytest.param(hr.CTDC_CONTROL, htcds.METHODS_OF_CONTROL, set(), id="control"),
     pytest.param(hr.CTDC_EXPLOITATION, htcds.TYPE_OF_EXPLOITATION, set(), id="exploitation"),
     pytest.param(hr.CTDC_LABOUR_BY_INDUSTRY, htcds.FORCED_LABOUR_INDUSTRY, set(), id="industry"),

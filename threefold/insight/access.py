@@ -22,15 +22,17 @@ from threefold.audit import services as audit
 from threefold.audit.models import Action
 from threefold.consent.models import Consent, Purpose
 from threefold.insight.core import crosstab
+from threefold.insight.core.anonymise import k_anonymise
 from threefold.insight.core.frame import Frame
-from threefold.insight.core.htcds_records import CTDC_COLUMNS, CaseFacts, RecordError, to_ctdc
+from threefold.insight.core.htcds_records import CTDC_COLUMNS, CaseFacts, RecordError, to_ctdc, to_htcds
 from threefold.insight.models import Dataset, Release
 from threefold.protect import access as person_access
 from threefold.protect import case_access
 from threefold.protect.models import Case
 from threefold.vault import sealed
 
-OWN_CASES = "cases"  # the key pages use for "this organisation's own cases" in place of a dataset id
+OWN_CASES = "cases"
+MIN_K = 3  # the key pages use for "this organisation's own cases" in place of a dataset id
 
 _FRAMES: OrderedDict[tuple[int, str], Frame] = OrderedDict()
 _FRAMES_LOCK = Lock()
@@ -92,41 +94,98 @@ def own_cases_frame(actor: Actor) -> CaseStatistics:
     """
     if not allowed(actor, "insight.view_statistics"):
         raise PermissionDenied
-    consenting = Consent.objects.in_force(Purpose.STATISTICS).filter(organisation_id=actor.org_id)
+    facts, left_out = _consenting_cases(actor, Purpose.STATISTICS)
+    records = []
+    for fact in facts:
+        try:
+            ctdc = to_ctdc(fact)
+        except RecordError:
+            left_out += 1  # a value outside today's picklists (an older record): left out rather than guessed
+            continue
+        records.append(tuple(ctdc[column] for column in CTDC_COLUMNS))
+    audit.record(
+        actor, Action.LIST, ("insight.own_cases", ""), purpose="statistics", details={"cases": len(records)}
+    )
+    return CaseStatistics(Frame.from_records(CTDC_COLUMNS, records), len(records), left_out)
+
+
+# Fields of an HTCDS export that, together, could single someone out: given up first to last (k-anonymity).
+HTCDS_QUASI_IDENTIFIERS = (
+    "prs_Citizenship",
+    "ext_CountryOfExploitation",
+    "vic_AgeWhenTrafficked",
+    "ext_YearOfRegistration",
+    "prs_Gender",
+)
+
+
+@dataclass(frozen=True)
+class HtcdsExport:
+    records: tuple[dict[str, str | None], ...]
+    k: int
+    blanked: dict[str, int]
+    withheld: int  # records no blanking could hide
+    left_out: int  # cases without a data-sharing consent in force (or with values outside the picklists)
+
+
+def htcds_export(actor: Actor, *, k: int = crosstab.DEFAULT_K) -> HtcdsExport:
+    """The organisation's cases as HTCDS 2.0 records, for sharing: only people with a data-sharing consent in
+    force (naming no recipient, so covering any), no names, contacts, places or exact dates, and k-anonymous
+    on the quasi-identifiers (values blanked, records withheld, as the CTDC k-anonymised dataset does).
+    Audited as an export with counts only."""
+    if not allowed(actor, "insight.export_cases"):
+        raise PermissionDenied
+    facts, left_out = _consenting_cases(actor, Purpose.DATA_SHARING)
+    rows: list[dict[str, str | None]] = []
+    for fact in facts:
+        try:
+            rows.append({key: value or None for key, value in to_htcds(fact).items()})
+        except RecordError:
+            left_out += 1
+    anonymised = k_anonymise(rows, HTCDS_QUASI_IDENTIFIERS, k)
+    audit.record(
+        actor,
+        Action.EXPORT,
+        ("insight.htcds_export", ""),
+        purpose="HTCDS export",
+        details={"records": len(anonymised.records), "withheld": anonymised.withheld, "k": k},
+    )
+    return HtcdsExport(anonymised.records, k, anonymised.blanked, anonymised.withheld, left_out)
+
+
+def _consenting_cases(actor: Actor, purpose: Purpose) -> tuple[list[CaseFacts], int]:
+    """The facts of the organisation's cases whose person consented to ``purpose`` (no recipient), and how many
+    other cases were left out. Decrypts; callers audit."""
+    consenting = Consent.objects.in_force(purpose).filter(organisation_id=actor.org_id)
     cases = Case.objects.filter(organisation_id=actor.org_id, person__erased_at__isnull=True).select_related(
         "person"
     )
     included = list(cases.filter(person_id__in=consenting.values("person_id")).order_by("pk"))
     left_out = cases.count() - len(included)
-    records = []
+    facts: list[CaseFacts] = []
     for chunk in _chunks(included, 500):
         keys = sealed.keys_for(
             bytes(blob) for case in chunk for blob in (case.person.identity, case.context) if blob
         )
         identities = {
-            o.person.pk: o.identity for o in person_access.open_many([case.person for case in chunk], keys)
+            o.person.pk: o.identity for o in person_access.open_many([c.person for c in chunk], keys)
         }
         for case in chunk:
             identity = identities.get(case.person_id)
             if identity is None:
+                left_out += 1
                 continue
-            facts = CaseFacts.from_identity(
-                reference=case.reference,
-                opened_on=timezone.localdate(case.opened_at),
-                stage=case.stage,
-                identity=identity,
-                context=case_access.read_context(case, keys),
-                closed_on=timezone.localdate(case.closed_at) if case.closed_at else None,
+            facts.append(
+                CaseFacts.from_identity(
+                    reference=case.reference,
+                    opened_on=timezone.localdate(case.opened_at),
+                    stage=case.stage,
+                    identity=identity,
+                    context=case_access.read_context(case, keys),
+                    closed_on=timezone.localdate(case.closed_at) if case.closed_at else None,
+                )
             )
-            try:
-                ctdc = to_ctdc(facts)
-            except RecordError:
-                continue  # a value outside today's picklists (an older record): left out rather than guessed
-            records.append(tuple(ctdc[column] for column in CTDC_COLUMNS))
-    audit.record(
-        actor, Action.LIST, ("insight.own_cases", ""), purpose="statistics", details={"cases": len(records)}
-    )
-    return CaseStatistics(Frame.from_records(CTDC_COLUMNS, records), len(records), left_out)
+    return facts, left_out
 
 
 def _chunks(items: Sequence[Case], size: int) -> Iterable[Sequence[Case]]:
@@ -154,6 +213,9 @@ def protected_table(
     """A protected table of ``frame`` counted by ``by``: audited with the fields and the rule, not the counts."""
     if isinstance(reader, Actor) and not allowed(reader, "insight.view_statistics"):
         raise PermissionDenied
+    if k < MIN_K:
+        # k = 1 or 2 hides (almost) nothing: that is raw counts, which need an explicit allowance (raw_table).
+        raise ValueError(f"k must be at least {MIN_K}; true counts need a raw-counts allowance")
     published = crosstab.protect(crosstab.tally(frame, by, where=where), k)
     actor = reader if isinstance(reader, Actor) else None
     audit.record(

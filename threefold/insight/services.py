@@ -4,6 +4,7 @@ releases and raw-counts allowances. Each runs in one transaction with its audit 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -154,6 +155,8 @@ def set_budget(actor: Actor, dataset: Dataset, *, epsilon: float, delta: float =
     """Set the total privacy budget of a dataset. It can never go below what releases have already spent."""
     if not allowed(actor, "insight.set_budget", dataset):
         raise PermissionDenied
+    if not (math.isfinite(epsilon) and math.isfinite(delta) and epsilon > 0 and 0 <= delta < 1):
+        raise ValueError("The budget must be a positive ε and a δ between 0 and 1.")
     with transaction.atomic():
         locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
         spent = spent_of(locked)
@@ -223,6 +226,8 @@ def release(
 def released_json(released: privacy.Released) -> dict[str, Any]:
     return {
         "values": released.values,
+        # Clipped at zero for counts (post-processing: costs no privacy); what pages show.
+        "display": released.display,
         "expected_error": released.plan.expected_error,
         "confidence": released.plan.confidence,
         "scale": released.plan.scale,

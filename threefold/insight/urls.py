@@ -5,5 +5,7 @@ from threefold.insight import views
 app_name = "insight"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("export/htcds/", views.export_htcds, name="export_htcds"),
     path("<str:source>/", views.table, name="table"),
+    path("<str:source>/private/", views.private_release, name="private_release"),
 ]

@@ -70,7 +70,7 @@ def tally(frame: Frame, by: Sequence[str], *, where: Mapping[str, Iterable[str]]
         else np.array([], int)
     )
     counts = np.bincount(flat, minlength=prod(shape)).reshape(shape)
-    return Tally(tuple(by), tuple(column.keys() for column in columns), counts)
+    return Tally(tuple(by), tuple(column.every_key() for column in columns), counts)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +38,7 @@ class Column:
         lookup = np.array((MISSING, *self.levels), dtype=object)
         return list(lookup[self.codes])
 
-    def keys(self) -> tuple[str, ...]:
+    def every_key(self) -> tuple[str, ...]:
         """Every key a count by this column can have: MISSING first, then the levels."""
         return (MISSING, *self.levels)
 
@@ -102,7 +104,7 @@ class Frame:
         selected = np.ones(self.size, dtype=bool)
         for name, keys in where.items():
             column = self.column(name)
-            code_of = {key: code for code, key in enumerate(column.keys())}
+            code_of = {key: code for code, key in enumerate(column.every_key())}
             wanted = [code_of[key] for key in set(keys) if key in code_of]
             selected &= np.isin(column.codes, np.array(wanted, dtype=column.codes.dtype))
         return selected
@@ -135,7 +137,7 @@ class Frame:
                     ):
                         raise FrameError(f"column {spec['name']!r} is damaged")
                     columns[spec["name"]] = Column(spec["name"], tuple(spec["levels"]), codes)
-        except (OSError, ValueError, KeyError, TypeError) as error:
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile, zlib.error) as error:
             if isinstance(error, FrameError):
                 raise
             raise FrameError(f"cannot read the stored dataset: {error}") from error

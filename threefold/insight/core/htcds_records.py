@@ -384,14 +384,16 @@ CtdcRecord = dict[str, str | None]
 
 # CTDC knows Female, Male and Unknown. Transgender people are counted by gender identity (which is what
 # prs_Gender records): a separate small category would also single them out. Non-conforming has no CTDC
-# equivalent and is not "unknown", so it is left blank (None) rather than forced into a binary.
+# equivalent and is not "unknown", so it is left blank (None) rather than forced into a binary. "Not specified
+# or unknown" is None too: CTDC files spell missing values "Unknown", and the import reads that as missing, so
+# own cases and imported datasets then count the unknown in the same row.
 CTDC_GENDER: Mapping[str, str | None] = {
     "Feminine": "Female",
     "Masculine": "Male",
     "TransgenderFeminine": "Female",
     "TransgenderMasculine": "Male",
     "NonConforming": None,
-    "NonSpecifiedUnknown": "Unknown",
+    "NonSpecifiedUnknown": None,
 }
 
 # meansOfControl* columns in the CTDC file's order; NotSpecified is derived, not mapped.

@@ -7,7 +7,6 @@ is given after reading that report.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +54,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path} is not a file.")
         organisation = organisation_from(options["organisation"])
-        total_lines = max(1, sum(1 for _ in path.open("rb")) - 1)
+        with path.open("rb") as counting:
+            total_lines = max(1, sum(1 for _ in counting) - 1)
         importer = services.Importer(organisation, system_label=system_actor_label("import_ctdc"))
         try:
             with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
@@ -86,10 +86,12 @@ class Command(BaseCommand):
 
     def _bar(self, done: int, total: int) -> None:
         filled = min(BAR_WIDTH, BAR_WIDTH * done // total)
-        sys.stderr.write(f"\r[{'#' * filled}{' ' * (BAR_WIDTH - filled)}] {done:,} of about {total:,} lines")
+        self.stderr.write(
+            f"\r[{'#' * filled}{' ' * (BAR_WIDTH - filled)}] {done:,} of about {total:,} lines", ending=""
+        )
         if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            self.stderr.write("")
+        self.stderr.flush()
 
     def _report(self, parsed: CtdcFile) -> None:
         write = self.stdout.write
