@@ -37,6 +37,7 @@ from typing import Literal, Protocol
 
 import pycountry
 
+from threefold.insight.core.ctdc import SURE_2018_COLUMNS
 from threefold.protect import htcds
 from threefold.protect.lifecycle import Stage
 from threefold.protect.victim_context import JourneyEvent, VictimContext
@@ -396,26 +397,14 @@ CTDC_GENDER: Mapping[str, str | None] = {
     "NonSpecifiedUnknown": None,
 }
 
+
+def _ctdc_columns(prefix: str, *, but: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The CTDC 2018 file's columns starting with ``prefix``, in file order (one list of columns: ctdc.py's)."""
+    return tuple(column for column in SURE_2018_COLUMNS if column.startswith(prefix) and column not in but)
+
+
 # meansOfControl* columns in the CTDC file's order; NotSpecified is derived, not mapped.
-CTDC_CONTROL_COLUMNS: tuple[str, ...] = (
-    "meansOfControlDebtBondage",
-    "meansOfControlTakesEarnings",
-    "meansOfControlRestrictsFinancialAccess",
-    "meansOfControlThreats",
-    "meansOfControlPsychologicalAbuse",
-    "meansOfControlPhysicalAbuse",
-    "meansOfControlSexualAbuse",
-    "meansOfControlFalsePromises",
-    "meansOfControlPsychoactiveSubstances",
-    "meansOfControlRestrictsMovement",
-    "meansOfControlRestrictsMedicalCare",
-    "meansOfControlExcessiveWorkingHours",
-    "meansOfControlUsesChildren",
-    "meansOfControlThreatOfLawEnforcement",
-    "meansOfControlWithholdsNecessities",
-    "meansOfControlWithholdsDocuments",
-    "meansOfControlOther",
-)
+CTDC_CONTROL_COLUMNS: tuple[str, ...] = _ctdc_columns("meansOfControl", but=("meansOfControlNotSpecified",))
 # CTDC follows the standard's definitions' names, not its picklist's; both kinds of threat are CTDC "Threats".
 CTDC_CONTROL: Mapping[str, str] = {
     "PhysicalThreats": "meansOfControlThreats",
@@ -438,15 +427,7 @@ CTDC_CONTROL: Mapping[str, str] = {
     "Other": "meansOfControlOther",
 }
 
-CTDC_EXPLOITATION_COLUMNS: tuple[str, ...] = (
-    "isForcedLabour",
-    "isSexualExploit",
-    "isOtherExploit",
-    "isSexAndLabour",
-    "isForcedMarriage",
-    "isForcedMilitary",
-    "isOrganRemoval",
-)
+CTDC_EXPLOITATION_COLUMNS: tuple[str, ...] = _ctdc_columns("is", but=("isAbduction",))
 # Forced begging is forced labour in CTDC (its rows with typeOfLabourBegging = 1 all have isForcedLabour = 1);
 # the forms CTDC has no flag for are "other exploitation". isSexAndLabour is derived.
 CTDC_EXPLOITATION: Mapping[str, str] = {
@@ -463,21 +444,7 @@ CTDC_EXPLOITATION: Mapping[str, str] = {
     "Other": "isOtherExploit",
 }
 
-CTDC_LABOUR_COLUMNS: tuple[str, ...] = (
-    "typeOfLabourAgriculture",
-    "typeOfLabourAquafarming",
-    "typeOfLabourBegging",
-    "typeOfLabourConstruction",
-    "typeOfLabourDomesticWork",
-    "typeOfLabourHospitality",
-    "typeOfLabourIllicitActivities",
-    "typeOfLabourManufacturing",
-    "typeOfLabourMiningOrDrilling",
-    "typeOfLabourPeddling",
-    "typeOfLabourTransportation",
-    "typeOfLabourOther",
-    "typeOfLabourNotSpecified",
-)
+CTDC_LABOUR_COLUMNS: tuple[str, ...] = _ctdc_columns("typeOfLabour")
 # ISIC sections with a CTDC category of their own; every other section is typeOfLabourOther.
 CTDC_LABOUR_BY_INDUSTRY: Mapping[str, str] = {
     section: {
@@ -501,21 +468,10 @@ CTDC_LABOUR_WITHIN_SECTION: Mapping[str, str] = {
 CTDC_LABOUR_NEVER_DERIVED: frozenset[str] = frozenset({"typeOfLabourIllicitActivities"})
 _LABOUR_FROM_SECTIONS: frozenset[str] = frozenset(CTDC_LABOUR_BY_INDUSTRY.values())
 
-CTDC_SEX_COLUMNS: tuple[str, ...] = (
-    "typeOfSexProstitution",
-    "typeOfSexPornography",
-    "typeOfSexRemoteInteractiveServices",
-    "typeOfSexPrivateSexualServices",
-)
+CTDC_SEX_COLUMNS: tuple[str, ...] = _ctdc_columns("typeOfSex")
 CTDC_SEX: Mapping[str, str] = {key: f"typeOfSex{key}" for key in htcds.TYPE_OF_SEX_EXPLOITATION}
 
-CTDC_RELATION_COLUMNS: tuple[str, ...] = (
-    "recruiterRelationIntimatePartner",
-    "recruiterRelationFriend",
-    "recruiterRelationFamily",
-    "recruiterRelationOther",
-    "recruiterRelationUnknown",
-)
+CTDC_RELATION_COLUMNS: tuple[str, ...] = _ctdc_columns("recruiterRelation")
 # (RecruiterRelationship, its flags). "Acquainted" (someone they knew) may be a friend, a partner or anyone
 # else CTDC calls Other: the label is left blank and only what is certain is flagged (not family, not unknown).
 # A stranger is none of family, friend or partner: CTDC's Other.
