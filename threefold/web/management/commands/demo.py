@@ -11,12 +11,15 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from threefold.accounts import demo
 from threefold.accounts.actor import Actor
 from threefold.accounts.models import Membership, Organisation, User
 from threefold.accounts.roles import Role
 from threefold.accounts.services import create_organisation
+from threefold.consent import services as consent_services
+from threefold.consent.models import Method, Purpose
 from threefold.identify import demo_data as identify_demo
 from threefold.protect import case_services
 from threefold.protect import services as protect_services
@@ -79,6 +82,11 @@ class Command(BaseCommand):
             actor = Actor(user, membership)
             record = protect_services.create_person(actor, person.identity, is_demo=True, purpose="demo data")
             self._case(actor, record, demo_case(index, person))
+            # Most demo survivors agreed to be counted, so the statistics pages have something to protect.
+            if index % 4:
+                consent_services.record_consent(
+                    actor, record, Purpose.STATISTICS, Method.WRITTEN, given_at=timezone.now()
+                )
             created += 1
         return created
 
