@@ -17,6 +17,7 @@ from threefold.consent import services as consent_services
 from threefold.consent.models import Method, Purpose
 from threefold.insight import access
 from threefold.protect import case_services
+from threefold.protect.models import Person
 from threefold.protect.victim_context import VictimContext
 
 
@@ -79,3 +80,25 @@ def test_export_downloads(org: Organisation, make_member: MakeMember, make_perso
     assert data["k"] == 11
     assert data["rows"][0]["vic_MethodsOfControl"] == ["DebtBondage"]
     assert data["rows"][0]["prs_Citizenship"] == ["THA"]  # multi-select in HTCDS: a list
+
+
+@pytest.mark.django_db
+def test_own_cases_page_counts_only_consenting_people_and_hides_small_counts(
+    org: Organisation, make_member: MakeMember, make_person
+) -> None:  # type: ignore[no-untyped-def]
+    caseworker = make_member(org, Role.CASEWORKER)
+    _cases(caseworker, make_person, 12, citizenship="TH", share=False)
+    _cases(caseworker, make_person, 3, citizenship="MM", share=False)
+    for person in Person.objects.filter(organisation=org):
+        consent_services.record_consent(
+            caseworker, person, Purpose.STATISTICS, Method.WRITTEN, given_at=timezone.now()
+        )
+    client = login(Client(), make_member(org, Role.SUPERVISOR))
+    page = client.get("/insight/cases/?rows=citizenship")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Thailand (TH)" in text
+    assert ">12<" in text
+    assert "Myanmar (MM)" in text
+    assert ">3<" not in text  # fewer than 11: never printed
+    assert "fewer than 11" in text
