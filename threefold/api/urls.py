@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from threefold.api import (
     case_views,
     consent_views,
+    insight_views,
     instrument_views,
     nrm_views,
     plan_views,
@@ -150,6 +151,23 @@ urlpatterns = [
         login_not_required(referral_views.ReferralRevokeView.as_view()),
         name="referral_revoke",
     ),
+    # ---- insight: datasets, protected tables and the privacy ledger, as the statistics pages
+    path(
+        "v1/insight/datasets/",
+        login_not_required(insight_views.DatasetListView.as_view()),
+        name="insight_datasets",
+    ),
+    path(
+        "v1/insight/datasets/<int:dataset_id>/",
+        login_not_required(insight_views.DatasetDetailView.as_view()),
+        name="insight_dataset",
+    ),
+    path(
+        "v1/insight/datasets/<int:dataset_id>/releases/",
+        login_not_required(insight_views.ReleaseListView.as_view()),
+        name="insight_releases",
+    ),
+    path("v1/insight/tables/", login_not_required(insight_views.TableView.as_view()), name="insight_table"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path(
         "docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"

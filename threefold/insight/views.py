@@ -41,7 +41,7 @@ COUNTRY_FIELDS = ("citizenship", "CountryOfExploitation")
 FLAG_LABELS = {"1": gettext_lazy("Yes"), "0": gettext_lazy("No")}
 
 
-def _source(request: HttpRequest, source: str) -> tuple[str, Frame, str]:
+def source_of(request: HttpRequest, source: str) -> tuple[str, Frame, str]:
     """(title, frame, audit key) of a dataset id or of the organisation's own cases."""
     actor = acting_member(request)
     if source == access.OWN_CASES:
@@ -51,7 +51,7 @@ def _source(request: HttpRequest, source: str) -> tuple[str, Frame, str]:
     return found.name, access.frame_of(found), str(found.pk)
 
 
-def _label(field: str, key: str) -> str:
+def label_of(field: str, key: str) -> str:
     if key == MISSING:
         return _("Unknown")
     if field.startswith("is"):
@@ -71,6 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "datasets": access.datasets(actor),
             "own": access.OWN_CASES,
             "can_export": allowed(actor, "insight.export_cases"),
+            "can_import": allowed(actor, "insight.import_dataset"),
         },
     )
 
@@ -78,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def table(request: HttpRequest, source: str) -> HttpResponse:
     actor = acting_member(request)
-    title, frame, key = _source(request, source)
+    title, frame, key = source_of(request, source)
     available = {name: label for name, label in FIELDS.items() if name in frame.columns}
     by = [name for name in (request.GET.get("rows", ""), request.GET.get("columns", "")) if name]
     by = list(dict.fromkeys(by)) or ([next(iter(available))] if available else [])
@@ -95,7 +96,8 @@ def table(request: HttpRequest, source: str) -> HttpResponse:
         response = HttpResponse(output.to_csv(output.published_rows(protected)), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="threefold-{key}-{"-".join(by)}.csv"'
         return response
-    map_svg = _map(protected, by) if protected else None
+    drawn = map_of(protected, by) if protected else None
+    map_svg = worldmap.to_svg(drawn) if drawn else None
     if request.GET.get("format") == "svg":
         if map_svg is None:
             raise Http404
@@ -103,7 +105,7 @@ def table(request: HttpRequest, source: str) -> HttpResponse:
     shown = None
     if protected:
         columns = {
-            column: (_("Records") if not protected.column_field else _label(protected.column_field, column))
+            column: (_("Records") if not protected.column_field else label_of(protected.column_field, column))
             for column in protected.table.columns
         }
         keys = dict(zip(protected.table.rows, protected.row_keys, strict=True))
@@ -111,7 +113,7 @@ def table(request: HttpRequest, source: str) -> HttpResponse:
         shown = present(
             protected.table,
             row_label=lambda label: " · ".join(
-                _label(f, v) for f, v in zip(fields, keys[label], strict=True)
+                label_of(f, v) for f, v in zip(fields, keys[label], strict=True)
             ),
             column_labels=columns,
         )
@@ -136,7 +138,9 @@ def table(request: HttpRequest, source: str) -> HttpResponse:
     )
 
 
-def _map(protected: crosstab.Published, by: list[str]) -> str | None:
+def map_of(
+    protected: crosstab.Published, by: list[str], *, id_prefix: str = "worldmap"
+) -> worldmap.WorldMap | None:
     """A world map of a count by one country field: suppressed countries are drawn as hidden, never valued."""
     if len(by) != 1 or by[0] not in COUNTRY_FIELDS:
         return None
@@ -159,8 +163,9 @@ def _map(protected: crosstab.Published, by: list[str]) -> str | None:
         k=protected.table.k,
         title=str(FIELDS[by[0]]),
         names=lambda code: country_name(code),
+        id_prefix=id_prefix,
     )
-    return worldmap.to_svg(drawn)
+    return drawn
 
 
 @require_http_methods(["GET"])

@@ -33,6 +33,11 @@ class CountsTable:
     secondary: int  # how many are hidden to protect another
     publish_zeros: bool
 
+    @property
+    def single(self) -> bool:
+        """One column: its cells are the row totals, so a page shows them once."""
+        return len(self.columns) == 1
+
 
 @dataclass(frozen=True)
 class Bar:

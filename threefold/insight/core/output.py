@@ -24,7 +24,7 @@ def _key(value: str) -> str:
     return UNKNOWN if value == MISSING else value
 
 
-def _status(cell: Cell, k: int) -> str:
+def status_text(cell: Cell, k: int) -> str:
     if cell.status is Status.SHOWN:
         return "shown"
     return f"fewer than {k}" if cell.status is Status.PRIMARY else "suppressed to protect another cell"
@@ -41,7 +41,7 @@ def published_rows(published: Published) -> list[dict[str, Any]]:
         if column is not None:
             line[published.column_field] = column
         line["count"] = cell.value
-        line["status"] = _status(cell, table.k)
+        line["status"] = status_text(cell, table.k)
         rows.append(line)
 
     all_row = tuple(ALL for _ in published.row_fields)

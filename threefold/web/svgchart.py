@@ -1,0 +1,278 @@
+"""Bar and column charts drawn on the server as SVG documents: the picture a page shows (as an <img>) and the
+file a user downloads are the same bytes. Pure Python: no Django, no JavaScript, no inline styles (presentation
+attributes only, so the Content-Security-Policy holds), every text escaped.
+
+A chart only ever receives what a page may publish: a value of None is a hidden count (suppressed, or not
+released). It is drawn as a short hatched stub with its reason ("fewer than 11", "hidden") written beside it,
+never as a bar of some length, and it does not take part in the scale.
+
+``bars`` draws horizontal bars, one group per category and one bar per series (two series compare, say, an
+organisation's own cases with an imported dataset). ``columns`` draws vertical columns along an ordered axis,
+for a time series. Both are mirrored for right-to-left languages.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from threefold.web.worldmap import FONT, HIDDEN_BACKGROUND, OUTLINE, TEXT
+
+# At least 4.5:1 on white; the first is the one colour of a chart with a single series.
+SERIES_COLOURS = ("#0b4f8a", "#a4001d", "#2e6b30", "#5a2d82")
+GRID = "#b1b4b6"
+WIDTH = 720
+LABEL_WIDTH = 210  # horizontal bars: the category names' column
+VALUE_ROOM = 130  # horizontal bars: room after the longest bar for its value
+BAR = 16
+GAP = 10
+TITLE_HEIGHT = 32
+LINE = 16  # height of a legend or note line
+HIDDEN_STUB = 6  # width (or height) of the hatched stub of a hidden value
+CHARS_PER_NOTE_LINE = 105  # at WIDTH; narrower charts wrap sooner
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
+# Characters XML forbids even escaped: a dataset name holding one must not make the picture unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    return xml_escape(_NOT_XML.sub("", text))
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[float | None, ...]  # one per category; None = hidden, never drawn as a length
+    texts: tuple[str, ...]  # what is written beside each: "1,234", "12.5%", "fewer than 11", "hidden"
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    description: str  # the chart in one or two sentences, for a screen reader (<desc>)
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    note: str = ""  # the protection applied (suppression rule or privacy loss), printed under the chart
+    id_prefix: str = "chart"
+
+    def __post_init__(self) -> None:
+        if not _ID.match(self.id_prefix):
+            raise ValueError(f"not a usable id prefix: {self.id_prefix!r}")
+        for series in self.series:
+            if len(series.values) != len(self.categories) or len(series.texts) != len(self.categories):
+                raise ValueError(f"series {series.name!r} needs one value and one text per category")
+            if any(v is not None and (not math.isfinite(v) or v < 0) for v in series.values):
+                raise ValueError(f"series {series.name!r} has a negative or non-finite value")
+
+    @property
+    def largest(self) -> float:
+        return max((v for s in self.series for v in s.values if v is not None), default=0.0)
+
+
+def _clip(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[: chars - 1] + "…"
+
+
+def _head(chart: Chart, width: int, height: int, *, rtl: bool, heading: bool) -> list[str]:
+    p = chart.id_prefix
+    title = (
+        f'<text x="{width - 8 if rtl else 8}" y="22" font-size="16" font-weight="bold">'
+        f"{escape(_clip(chart.title, 80))}</text>"
+    )
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 {width} {height}"'
+        f' width="{width}" height="{height}" role="img" aria-labelledby="{p}-title" aria-describedby="{p}-desc"'
+        + (' direction="rtl"' if rtl else "")
+        + ">",
+        f'<title id="{p}-title">{escape(chart.title)}</title>',
+        f'<desc id="{p}-desc">{escape(chart.description)}</desc>',
+        f'<defs><pattern id="{p}-hatch" patternUnits="userSpaceOnUse" width="4" height="4"'
+        ' patternTransform="rotate(45)">'
+        f'<rect width="4" height="4" fill="{HIDDEN_BACKGROUND}"/>'
+        f'<line x1="1" y1="0" x2="1" y2="4" stroke="{OUTLINE}" stroke-width="1.2"/></pattern></defs>',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<g font-family={quoteattr(FONT)} font-size="12" fill="{TEXT}">',
+        *([title] if heading else []),
+    ]
+
+
+def _legend(chart: Chart, top: float, width: int, *, rtl: bool) -> list[str]:
+    """One line naming the series and their colours; nothing for a single series."""
+    if len(chart.series) < 2:
+        return []
+    out = []
+    x = 8.0
+    for i, series in enumerate(chart.series):
+        swatch = width - x - 12 if rtl else x
+        label = width - x - 18 if rtl else x + 18
+        out.append(
+            f'<rect x="{swatch:g}" y="{top:g}" width="12" height="12" fill="{SERIES_COLOURS[i]}"/>'
+            f'<text x="{label:g}" y="{top + 10:g}">{escape(_clip(series.name, 40))}</text>'
+        )
+        x += 30 + 7 * min(len(series.name), 40)
+    return out
+
+
+def _notes(chart: Chart, width: int) -> list[str]:
+    return textwrap.wrap(chart.note, CHARS_PER_NOTE_LINE * width // WIDTH) if chart.note else []
+
+
+def _tail(chart: Chart, top: float, width: int, *, rtl: bool) -> list[str]:
+    out = [
+        f'<text x="{width - 8 if rtl else 8}" y="{top + LINE * (n + 1) - 4:g}">{escape(line)}</text>'
+        for n, line in enumerate(_notes(chart, width))
+    ]
+    return [*out, "</g></svg>"]
+
+
+def bars(chart: Chart, *, rtl: bool = False, heading: bool = True, width: int = WIDTH) -> str:
+    """Horizontal bars: a group per category, a bar per series, each value written after its bar. Without
+    ``heading`` the title is only the SVG's accessible name (a page that shows it as a heading already). A
+    narrower ``width`` keeps the text readable when a phone shrinks the chart to its screen."""
+    label_width = min(LABEL_WIDTH, int(width * 0.34))
+    value_room = min(VALUE_ROOM, int(width * 0.22))
+    legend_height = LINE + 4 if len(chart.series) > 1 else 0
+    group = len(chart.series) * BAR + GAP
+    title_height = TITLE_HEIGHT if heading else 8
+    top = title_height + legend_height
+    plot = width - label_width - value_room
+    height = top + group * len(chart.categories) + 8 + LINE * len(_notes(chart, width)) + 4
+    largest = chart.largest
+    out = _head(chart, width, height, rtl=rtl, heading=heading)
+    out += _legend(chart, title_height, width, rtl=rtl)
+    axis = width - label_width if rtl else label_width
+    out.append(
+        f'<line x1="{axis}" y1="{top}" x2="{axis}" y2="{top + group * len(chart.categories)}"'
+        f' stroke="{OUTLINE}" stroke-width="1"/>'
+    )
+    for c, category in enumerate(chart.categories):
+        y0 = top + c * group
+        label_x = width - 8 if rtl else 8
+        label = escape(_clip(category, label_width // 7))
+        out.append(f'<text x="{label_x}" y="{y0 + len(chart.series) * BAR / 2 + 4:g}">{label}</text>')
+        for s, series in enumerate(chart.series):
+            value, text = series.values[c], series.texts[c]
+            y = y0 + s * BAR
+            length = HIDDEN_STUB if value is None else (plot * value / largest if largest else 0.0)
+            fill = (
+                f"url(#{chart.id_prefix}-hatch)" if value is None else SERIES_COLOURS[s % len(SERIES_COLOURS)]
+            )
+            x = axis - length if rtl else axis
+            out.append(
+                f"<g><title>{escape(f'{category}, {series.name}: {text}')}</title>"
+                f'<rect x="{x:.2f}" y="{y + 1}" width="{length:.2f}" height="{BAR - 2}" fill="{fill}"'
+                + (f' stroke="{OUTLINE}" stroke-width="0.5"' if value is None else "")
+                + "/>"
+                f'<text x="{(x - 6) if rtl else (x + length + 6):.2f}" y="{y + BAR - 4}">{escape(text)}</text></g>'
+            )
+    out += _tail(chart, top + group * len(chart.categories) + 8, width, rtl=rtl)
+    return "\n".join(out) + "\n"
+
+
+def _ticks(largest: float, count: int = 4) -> list[float]:
+    """Round gridline values from 0 to at least ``largest``."""
+    if largest <= 0:
+        return [0.0]
+    raw = largest / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    return [step * i for i in range(math.ceil(largest / step) + 1)]
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+def columns(chart: Chart, *, rtl: bool = False, heading: bool = True, width: int = WIDTH) -> str:
+    """Vertical columns along an ordered axis (years, say), first category at the reading start; a hidden value
+    is a short hatched stub with its reason above it."""
+    legend_height = LINE + 4 if len(chart.series) > 1 else 0
+    title_height = TITLE_HEIGHT if heading else 8
+    top = title_height + legend_height + 8
+    plot_height = 220
+    many = len(chart.categories) > width // 45  # long axes get slanted labels
+    label_room = 56 if many else 24
+    left, right = (56, 12) if not rtl else (12, 56)
+    plot_width = width - left - right
+    height = top + plot_height + label_room + LINE * len(_notes(chart, width)) + 8
+    ticks = _ticks(chart.largest)
+    scale = plot_height / ticks[-1] if ticks[-1] else 0.0
+    base = top + plot_height
+    out = _head(chart, width, height, rtl=rtl, heading=heading)
+    out += _legend(chart, title_height, width, rtl=rtl)
+    for tick in ticks:
+        y = base - tick * scale
+        out.append(
+            f'<line x1="{left}" y1="{y:.2f}" x2="{width - right}" y2="{y:.2f}" stroke="{GRID}"'
+            ' stroke-width="0.5"/>'
+        )
+        tx = width - right + 6 if rtl else left - 6
+        out.append(f'<text x="{tx}" y="{y + 4:.2f}" text-anchor="end">{escape(_number(tick))}</text>')
+    n = max(len(chart.categories), 1)
+    slot = plot_width / n
+    width_each = max(2.0, min(40.0, slot * 0.8 / max(len(chart.series), 1)))
+    for c, category in enumerate(chart.categories):
+        position = (n - 1 - c) if rtl else c
+        x0 = left + position * slot + (slot - width_each * len(chart.series)) / 2
+        for s, series in enumerate(chart.series):
+            value, text = series.values[c], series.texts[c]
+            x = x0 + s * width_each
+            height_of = HIDDEN_STUB if value is None else value * scale
+            fill = (
+                f"url(#{chart.id_prefix}-hatch)" if value is None else SERIES_COLOURS[s % len(SERIES_COLOURS)]
+            )
+            out.append(
+                f"<g><title>{escape(f'{category}, {series.name}: {text}')}</title>"
+                f'<rect x="{x:.2f}" y="{base - height_of:.2f}" width="{width_each:.2f}" height="{height_of:.2f}"'
+                f' fill="{fill}"'
+                + (f' stroke="{OUTLINE}" stroke-width="0.5"' if value is None else "")
+                + "/>"
+                + (
+                    f'<text x="{x + width_each / 2:.2f}" y="{base - height_of - 4:.2f}" text-anchor="middle"'
+                    f' font-size="10">{escape(_clip(text, 14))}</text>'
+                    if value is None
+                    else ""
+                )
+                + "</g>"
+            )
+        cx = x0 + width_each * len(chart.series) / 2
+        label = escape(_clip(category, 14))
+        if many:
+            out.append(
+                f'<text x="{cx:.2f}" y="{base + 14}" text-anchor="end" font-size="11"'
+                f' transform="rotate(-45 {cx:.2f} {base + 14})">{label}</text>'
+            )
+        else:
+            out.append(
+                f'<text x="{cx:.2f}" y="{base + 16}" text-anchor="middle" font-size="11">{label}</text>'
+            )
+    out.append(f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="{OUTLINE}"/>')
+    out += _tail(chart, base + label_room, width, rtl=rtl)
+    return "\n".join(out) + "\n"
+
+
+def single(
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    values: Sequence[float | None],
+    texts: Sequence[str],
+    *,
+    name: str = "",
+    note: str = "",
+    id_prefix: str = "chart",
+) -> Chart:
+    """A chart of one series, the common case."""
+    return Chart(
+        title,
+        description,
+        tuple(categories),
+        (Series(name or title, tuple(values), tuple(texts)),),
+        note=note,
+        id_prefix=id_prefix,
+    )
