@@ -12,7 +12,7 @@ the organisation's own cases are not, so their dashboard shows fixed tables only
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -380,6 +380,8 @@ def compare(request: HttpRequest, source: str) -> HttpResponse:
             for key in keys:
                 our_cell, our_share = our_shares.get(key, (None, None))
                 their_cell, their_share = their_shares.get(key, (None, None))
+                if key == MISSING and all(cell is None or cell.value == 0 for cell in (our_cell, their_cell)):
+                    continue  # an unknown value nobody has
                 rows.append(Comparison(label_of(field, key), our_cell, their_cell, our_share, their_share))
             for name, table in ((_("Your cases"), ours), (found.name, theirs)):
                 if table is not None:
@@ -426,6 +428,9 @@ def compare(request: HttpRequest, source: str) -> HttpResponse:
         return response
     if fmt:
         raise Http404
+    inline = svgchart.bars(
+        replace(chart, note=""), rtl=get_language_bidi(), heading=False, width=INLINE_WIDTH
+    )
     return render(
         request,
         "insight/compare.html",
@@ -439,6 +444,7 @@ def compare(request: HttpRequest, source: str) -> HttpResponse:
             "notes": notes,
             "error": error,
             "own_size": ours_frame.size,
+            "chart": mark_safe(inline) if rows else "",  # noqa: S308 (every text in it is escaped where drawn)
         },
     )
 
