@@ -259,7 +259,7 @@ def test_raw_counts_are_refused_without_an_allowance(
 
 
 @pytest.mark.django_db
-def test_deleting_a_dataset_takes_its_ledger_and_is_audited(
+def test_deleting_a_dataset_keeps_its_ledger_and_is_audited(
     dataset: Dataset, org: Organisation, other_org: Organisation, make_member: MakeMember
 ) -> None:
     analyst = make_member(org, Role.ANALYST)
@@ -272,7 +272,8 @@ def test_deleting_a_dataset_takes_its_ledger_and_is_audited(
     services.delete_dataset(analyst, dataset)
 
     assert not Dataset.objects.exists()
-    assert not Release.objects.exists()
+    kept = Release.objects.get()  # what was released stays spent for the same file
+    assert (kept.dataset, kept.organisation, kept.file_sha256) == (None, org, dataset.file_sha256)
     entry = AuditEntry.objects.get(action=Action.DELETE, object_type="insight.dataset")
     assert entry.details == {"name_length": len("Synthetic")}
 

@@ -290,7 +290,7 @@ def test_the_home_page_links_the_import_page_for_those_who_may_import(
 # --- deleting and the budget -------------------------------------------------------------------------------------
 
 
-def make_dataset(organisation: Organisation, name: str = "Synthetic") -> Dataset:
+def make_dataset(organisation: Organisation, name: str = "Synthetic", *, sha256: str = "") -> Dataset:
     lines = [HEADER] + [victim(gender="Female", yearOfRegistration=str(2010 + i % 10)) for i in range(40)]
     lines += [victim(gender="Male", yearOfRegistration="Unknown")] * 5
     dataset, _ = services.import_ctdc(
@@ -298,7 +298,7 @@ def make_dataset(organisation: Organisation, name: str = "Synthetic") -> Dataset
         lines,
         name=name,
         file_name="f.csv",
-        file_sha256=name.encode().hex()[:64].ljust(64, "0"),
+        file_sha256=sha256 or name.encode().hex()[:64].ljust(64, "0"),
     )
     return dataset
 
@@ -321,7 +321,7 @@ def dataset(org: Organisation) -> Dataset:
     return make_dataset(org)
 
 
-def test_deleting_asks_first_then_deletes_with_the_ledger(
+def test_deleting_asks_first_then_deletes_and_keeps_the_ledger(
     analyst_client: Client, analyst: Actor, dataset: Dataset
 ) -> None:
     spend(analyst, dataset, 0.3)
@@ -337,9 +337,9 @@ def test_deleting_asks_first_then_deletes_with_the_ledger(
     assert response.status_code == 302
     assert response["Location"] == reverse("insight:home")
     assert not Dataset.objects.filter(pk=dataset.pk).exists()
-    assert not Release.objects.exists()
+    assert Release.objects.get().dataset is None
     assert AuditEntry.objects.filter(action=Action.DELETE, object_type="insight.dataset").exists()
-    assert "The dataset “Synthetic” and its ledger were deleted." in text(
+    assert "The dataset “Synthetic” was deleted. Its ledger of releases is kept" in text(
         analyst_client.get(response["Location"])
     )
 
@@ -705,3 +705,34 @@ def test_stats_mean_needs_an_analyst(dataset: Dataset, org: Organisation, make_m
 
     assert "may not do that" in message
     assert not Release.objects.exists()
+
+
+@pytest.mark.django_db
+def test_deleting_and_importing_the_same_file_again_does_not_refill_the_budget(
+    analyst: Actor, admin: Actor, org: Organisation
+) -> None:
+    """The ledger belongs to the file: delete-and-import is not a way round the privacy budget."""
+    dataset = make_dataset(org, "First import")
+    frame = access.frame_of(dataset)
+    asked = releases.histogram(frame, releases.fields_of(frame), {"field": "gender", "epsilon": "0.7"})
+    services.release(
+        analyst, dataset, kind=asked.kind, field=asked.field, epsilon=0.7, make=asked.make, query=asked.query
+    )
+    sha = dataset.file_sha256
+    services.delete_dataset(admin, dataset)
+    assert Release.objects.filter(file_sha256=sha, dataset__isnull=True).count() == 1
+
+    again = make_dataset(org, "Second import", sha256=sha)  # the same file, under another name
+    assert services.spent_of(again).epsilon == pytest.approx(0.7)
+    assert [r.epsilon for r in access.ledger(analyst, again)] == [0.7]
+    with pytest.raises(privacy.BudgetExceededError):
+        services.release(
+            analyst,
+            again,
+            kind=asked.kind,
+            field=asked.field,
+            epsilon=0.5,
+            make=asked.make,
+            query=asked.query,
+        )
+    assert Release.objects.filter(file_sha256=sha).count() == 1

@@ -115,7 +115,7 @@ def test_admin_sets_the_budget_and_deletes_the_dataset(
     page.get_by_role("button", name="Delete the dataset").click()
     expect(page).to_have_url(re.compile(r"/insight/$"))
     expect(page.locator(".messages")).to_contain_text(
-        "The dataset “Shelters 2023” and its ledger were deleted."
+        "The dataset “Shelters 2023” was deleted. Its ledger of releases is kept"
     )
     browser.check("insight-home-after-delete")
     assert not Dataset.objects.exists()

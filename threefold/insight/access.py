@@ -25,7 +25,7 @@ from threefold.insight.core import crosstab
 from threefold.insight.core.anonymise import k_anonymise
 from threefold.insight.core.frame import Frame
 from threefold.insight.core.htcds_records import CTDC_COLUMNS, CaseFacts, RecordError, to_ctdc, to_htcds
-from threefold.insight.models import Dataset, Release
+from threefold.insight.models import Dataset, Release, releases_of
 from threefold.protect import access as person_access
 from threefold.protect import case_access
 from threefold.protect.models import Case
@@ -268,4 +268,4 @@ def ledger(actor: Actor, found: Dataset) -> list[Release]:
     """The releases made from a dataset, newest first: the budget's history."""
     if not allowed(actor, "insight.view_dataset", found):
         raise Http404
-    return list(found.releases.select_related("released_by"))
+    return list(releases_of(found).select_related("released_by"))

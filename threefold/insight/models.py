@@ -56,9 +56,15 @@ class Dataset(models.Model):
 
 
 class Release(models.Model):
-    """One differentially private release: the privacy it spent, who made it and what was published."""
+    """One differentially private release: the privacy it spent, who made it and what was published.
 
-    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="releases")
+    A release belongs to the file its dataset was imported from (organisation and SHA-256), not only to the
+    dataset row: deleting the dataset keeps the release, and importing the same file again finds what was
+    already spent on the same people. Otherwise delete-and-import would be a way round the budget."""
+
+    dataset = models.ForeignKey(Dataset, null=True, on_delete=models.SET_NULL, related_name="releases")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    file_sha256 = models.CharField(max_length=64)
     kind = models.CharField(max_length=20)  # count | histogram | mean
     query = models.JSONField()  # the field(s), filters and bounds asked, so the ledger says what was released
     epsilon = models.FloatField()
@@ -70,9 +76,15 @@ class Release(models.Model):
 
     class Meta:
         ordering = ["-released_at"]
+        indexes = [models.Index(fields=["organisation", "file_sha256"], name="insight_release_file")]
         constraints = [
             models.CheckConstraint(condition=models.Q(epsilon__gt=0), name="insight_release_epsilon_gt_0")
         ]
+
+
+def releases_of(dataset: Dataset) -> models.QuerySet[Release]:
+    """Every release made from the dataset's file in its organisation, under this import or an earlier one."""
+    return Release.objects.filter(organisation_id=dataset.organisation_id, file_sha256=dataset.file_sha256)
 
 
 class RawCountsAllowance(models.Model):

@@ -21,7 +21,7 @@ from threefold.audit.models import Action
 from threefold.insight.core import privacy
 from threefold.insight.core.ctdc import CtdcFile, read_ctdc
 from threefold.insight.core.frame import Frame
-from threefold.insight.models import Dataset, DatasetKind, RawCountsAllowance, Release
+from threefold.insight.models import Dataset, DatasetKind, RawCountsAllowance, Release, releases_of
 
 # The report stored with a dataset keeps this many problems; the import itself reports every one.
 STORED_PROBLEMS = 200
@@ -146,8 +146,8 @@ def delete_dataset(actor: Actor, dataset: Dataset) -> None:
         raise PermissionDenied
     with transaction.atomic():
         audit.record(actor, Action.DELETE, dataset, details={"name_length": len(dataset.name)})
-        # The ledger of releases goes with it: what was published stays published, and the audit says so.
-        dataset.releases.all().delete()
+        # The releases stay (Release.dataset becomes null): what was published stays published, and the privacy
+        # it spent stays spent for the same file if it is imported again.
         dataset.delete()
 
 
@@ -158,7 +158,7 @@ def set_budget(actor: Actor, dataset: Dataset, *, epsilon: float, delta: float =
     if not (math.isfinite(epsilon) and math.isfinite(delta) and epsilon > 0 and 0 <= delta < 1):
         raise ValueError("The budget must be a positive ε and a δ between 0 and 1.")
     with transaction.atomic():
-        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        locked = _lock_file(dataset)
         spent = spent_of(locked)
         if epsilon < spent.epsilon or delta < spent.delta:
             raise ValueError(
@@ -173,8 +173,22 @@ def set_budget(actor: Actor, dataset: Dataset, *, epsilon: float, delta: float =
     dataset.epsilon_budget, dataset.delta_budget = epsilon, delta
 
 
+def _lock_file(dataset: Dataset) -> Dataset:
+    """Lock every dataset imported from the same file (in id order, so two releases cannot deadlock) and return
+    this one, fresh: two releases at once, from this import or another of the same file, are then summed one
+    after the other."""
+    locked = list(
+        Dataset.objects.select_for_update()
+        .filter(organisation_id=dataset.organisation_id, file_sha256=dataset.file_sha256)
+        .order_by("pk")
+        .defer("frame")
+    )
+    return next(found for found in locked if found.pk == dataset.pk)
+
+
 def spent_of(dataset: Dataset) -> privacy.Spent:
-    releases = list(dataset.releases.values_list("epsilon", "delta"))
+    """What releases of the dataset's file have spent: a file imported again (or twice) shares one ledger."""
+    releases = list(releases_of(dataset).values_list("epsilon", "delta"))
     return privacy.Spent(
         epsilon=sum(e for e, _ in releases), delta=sum(d for _, d in releases), releases=len(releases)
     )
@@ -198,7 +212,7 @@ def release(
     if not allowed(actor, "insight.release_private", dataset):
         raise PermissionDenied
     with transaction.atomic():
-        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        locked = _lock_file(dataset)
         asked = privacy.Budget(epsilon, 0.0)
         privacy.check_budget(
             privacy.Budget(locked.epsilon_budget, locked.delta_budget), spent_of(locked), asked
@@ -206,6 +220,8 @@ def release(
         released = make()
         row = Release.objects.create(
             dataset=locked,
+            organisation_id=locked.organisation_id,
+            file_sha256=locked.file_sha256,
             kind=kind,
             query={"field": field, **query},
             epsilon=released.epsilon,

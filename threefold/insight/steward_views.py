@@ -272,7 +272,14 @@ def delete_dataset(request: HttpRequest, source: str) -> HttpResponse:
     if request.method == "POST":
         name = found.name
         services.delete_dataset(actor, found)
-        messages.success(request, _("The dataset “%(name)s” and its ledger were deleted.") % {"name": name})
+        messages.success(
+            request,
+            _(
+                "The dataset “%(name)s” was deleted. Its ledger of releases is kept, so that the same file "
+                "imported again starts with what was already spent."
+            )
+            % {"name": name},
+        )
         return redirect("insight:home")
     return render(request, "insight/delete.html", {"dataset": found, "spent": services.spent_of(found)})
 

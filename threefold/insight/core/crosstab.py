@@ -3,8 +3,8 @@
 A cross-tab by n fields is counted in one pass (``numpy.bincount`` over combined codes). For publication it
 is laid out as a two-way table: one row per combination of the first n - 1 fields that has any record, one
 column per value of the last field, with row, column and grand totals. That table goes through
-threefold.disclosure (primary suppression below k, complementary suppression checked by linear programming),
-so no hidden count can be worked out from what is shown beside it.
+threefold.disclosure (primary suppression below k, complementary suppression checked by maximum flows), so no
+hidden count can be worked out from what is shown beside it.
 
 Left out rows: a combination of the first n - 1 fields with no record at all is not listed, which tells a
 reader it is empty. That is the zero rule of threefold.disclosure (zeros are published by default) applied to
@@ -22,8 +22,9 @@ import numpy as np
 from threefold.disclosure import DEFAULT_K, CountTable, ProtectedTable, suppress
 from threefold.insight.core.frame import Frame, FrameError
 
-# A published table of more cells than this is not protected by linear programming in a page's time, and no
-# one reads it: the caller is asked to count by fewer fields or to filter.
+# A published table of more cells than this is not read by anyone: the caller is asked to count by fewer fields
+# or to filter. (How long protection may take is bounded apart, by threefold.disclosure: a table whose small
+# counts are too many and too entangled to check in a page's time raises TooDetailedError, a CannotProtectError.)
 MAX_PUBLISHED_CELLS = 5_000
 # More fields than this make a table nobody can read and every cell small.
 MAX_FIELDS = 6
