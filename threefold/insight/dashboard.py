@@ -11,6 +11,7 @@ the organisation's own cases are not, so their dashboard shows fixed tables only
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -35,6 +36,7 @@ from threefold.web import svgchart, worldmap
 YEAR = "yearOfRegistration"
 EXPLOITATION = ("isSexualExploit", "isForcedLabour", "isOtherExploit")
 YES = "1"
+LEADING_NUMBER = re.compile(r"\d+(\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -188,19 +190,31 @@ def _figure(actor: Any, frame: Frame, spec: Spec, where: Mapping[str, list[str]]
         total = None
     else:
         table = published[0]
-        shown = tuple(
-            (label_of(fields[0], row_key[0]), cell)
-            for row_key, cell in zip(table.row_keys, table.table.row_totals, strict=True)
+        field = fields[0]
+        within = set(where.get(field, ())) if field in where else None
+        entries = sorted(
+            (
+                (row_key, cell)
+                for (row_key,), cell in zip(table.row_keys, table.table.row_totals, strict=True)
+                # An unknown value nobody has is not worth a bar; a time axis has no point for unknown years;
+                # a filtered field shows only the values chosen (a year range shows only its years).
+                if (row_key != MISSING or (spec.kind != "columns" and cell.value != 0))
+                and (within is None or row_key in within)
+            ),
+            key=lambda entry: natural_order(entry[0]),
         )
-        # An unknown value nobody has is not worth a bar; a time axis has no point for unknown years at all.
-        shown = tuple(
-            (label, cell)
-            for (row_key,), (label, cell) in zip(table.row_keys, shown, strict=True)
-            if row_key != MISSING or (spec.kind != "columns" and cell.value != 0)
-        )
+        shown = tuple((label_of(field, row_key), cell) for row_key, cell in entries)
         csv_rows = tuple(output.published_rows(table))
         total = table.table.grand_total
     return Figure(spec, str(spec.title), shown, total, k, note_of(k, shown), csv_rows, tuple(published))
+
+
+def natural_order(key: str) -> tuple[int, float, str]:
+    """Unknown first, then values by their leading number (age bands "9--17" before "18--20"), then by text."""
+    if key == MISSING:
+        return (0, 0.0, "")
+    match = LEADING_NUMBER.match(key)
+    return (1, float(match.group()), key) if match else (2, 0.0, key)
 
 
 def note_of(k: int, shown: Sequence[tuple[str, Cell]]) -> str:

@@ -148,7 +148,8 @@ def map_of(
     fewer: list[str] = []
     hidden: list[str] = []
     for (code,), cell in zip(protected.row_keys, protected.table.row_totals, strict=True):
-        if code == MISSING or worldmap.normalise(code) is None:
+        # A country with no record is drawn as having none, not as the lowest class of the scale.
+        if code == MISSING or worldmap.normalise(code) is None or cell.value == 0:
             continue
         if cell.status is Status.SHOWN:
             values[code] = cell.value
