@@ -342,3 +342,68 @@ def test_hiding_zeros_is_found_by_the_search_too(monkeypatch: pytest.MonkeyPatch
     assert searched == quick
     assert searched.publish_zeros is False
     assert_protected(table, searched)
+
+
+# --- how long it may take ----------------------------------------------------------------------------------
+
+
+def test_a_table_too_entangled_to_check_is_refused_before_any_flow(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 300 rows of 16 columns, nearly every count small: thousands of hidden counts in one piece of the network.
+    # Its primary suppressions alone are over the work limit, so it is refused before complementary
+    # suppression and before any maximum flow runs: in a few hundredths of a second rather than seconds.
+    cells = tuple(tuple((7 * i + 3 * j) % 13 for j in range(16)) for i in range(300))
+    table = CountTable(tuple(f"r{i}" for i in range(300)), tuple(f"c{j}" for j in range(16)), cells)
+
+    def no_flows(*_: object) -> None:
+        raise AssertionError("no maximum flow should run")
+
+    monkeypatch.setattr(suppression, "_complement", no_flows)
+    with pytest.raises(suppression.TooDetailedError, match="too many small counts") as refused:
+        suppress(table)
+    assert isinstance(refused.value, CannotProtectError)  # what pages already catch
+
+
+def test_the_work_limit_counts_every_check_and_zeros_are_not_tried_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table = table_of((3, 20, 30), (25, 40, 15), (50, 12, 60))
+    protected = suppress(table)
+    tried: list[int] = []
+    real_protect = suppression._protect
+
+    def protect(*args: object) -> object:
+        tried.append(1)
+        return real_protect(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(suppression, "_protect", protect)
+    monkeypatch.setattr(suppression, "MAX_CHECK_WORK", 0)
+    with pytest.raises(suppression.TooDetailedError):
+        suppress(table)
+    assert tried == [1], "a table too detailed with zeros shown is not tried again with zeros hidden"
+
+    # Nothing to check, nothing to refuse.
+    assert suppress(table_of((11, 20), (30, 40))).count(Status.SHOWN) == 9
+
+    # Just enough for the primary suppressions alone, not for the check after complementary suppression.
+    grid = suppression._Grid(table, 11, 1)
+    monkeypatch.setattr(suppression, "MAX_CHECK_WORK", grid.check().work)
+    with pytest.raises(suppression.TooDetailedError):
+        suppress(table)
+    monkeypatch.setattr(suppression, "MAX_CHECK_WORK", 10**9)
+    assert suppress(table) == protected
+
+
+def test_the_budget_is_spent_check_after_check() -> None:
+    class Check:  # stands for an IntervalCheck: only its work matters here
+        def __init__(self, work: int) -> None:
+            self.work = work
+
+    budget = suppression._Budget(10)
+    first = Check(6)
+    assert budget.refuse_beyond(first) is first  # looking costs nothing
+    assert budget.spend(first) is first
+    assert budget.left == 4
+    with pytest.raises(suppression.TooDetailedError, match="more than the 4 left"):
+        budget.spend(Check(5))
+    assert budget.spend(Check(4)).work == 4
+    assert budget.left == 0

@@ -36,6 +36,7 @@ from threefold.disclosure import CannotProtectError
 from threefold.insight import access, releases, services
 from threefold.insight.core import privacy
 from threefold.insight.core.frame import Frame, FrameError
+from threefold.insight.views import ONE_FIELD_AT_A_TIME
 
 
 def _reader(request: Request) -> Actor:
@@ -103,6 +104,8 @@ class TableView(APIView):
         unknown = [name for name in by if name not in available]
         if unknown:
             raise ValidationError({"by": [_unknown(unknown, available)]})
+        if key == access.OWN_CASES and len(by) > 1:
+            raise ValidationError({"by": [str(ONE_FIELD_AT_A_TIME)]})
         published = None
         if frame.size:  # nothing to count: the page shows no table either
             try:

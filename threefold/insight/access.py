@@ -201,6 +201,10 @@ class CommandReader:
     label: str
 
 
+class OneFieldAtATimeError(ValueError):
+    """The organisation's own cases are counted by one field at a time (see ``protected_table``)."""
+
+
 def protected_table(
     reader: Actor | CommandReader,
     frame: Frame,
@@ -210,9 +214,18 @@ def protected_table(
     k: int = crosstab.DEFAULT_K,
     source: str,
 ) -> crosstab.Published:
-    """A protected table of ``frame`` counted by ``by``: audited with the fields and the rule, not the counts."""
+    """A protected table of ``frame`` counted by ``by``: audited with the fields and the rule, not the counts.
+
+    The organisation's own cases (``source`` OWN_CASES) are counted by one field at a time. Suppression protects
+    each table against its own totals; two cross-tabs of the same people that share a field (gender by age,
+    gender by citizenship) share those totals but may hide different ones, and together can pin down a count
+    that each hides. Tables by one field each are linked only through their grand total, which is hidden in
+    all of them or in none (it is hidden exactly when it is below k), so they can be published side by side.
+    Imported datasets are published files already; they keep cross-tabs."""
     if isinstance(reader, Actor) and not allowed(reader, "insight.view_statistics"):
         raise PermissionDenied
+    if source == OWN_CASES and len(by) > 1:
+        raise OneFieldAtATimeError("your own cases are counted by one field at a time")
     if k < MIN_K:
         # k = 1 or 2 hides (almost) nothing: that is raw counts, which need an explicit allowance (raw_table).
         raise ValueError(f"k must be at least {MIN_K}; true counts need a raw-counts allowance")

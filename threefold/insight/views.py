@@ -38,6 +38,10 @@ FIELDS = {
     "RecruiterRelationship": gettext_lazy("Relationship to the recruiter"),
 }
 COUNTRY_FIELDS = ("citizenship", "CountryOfExploitation")
+ONE_FIELD_AT_A_TIME = gettext_lazy(
+    "Your cases are counted by one field at a time: two cross-tabs of the same people could be put together "
+    "to work out a small count that each of them hides."
+)
 FLAG_LABELS = {"1": gettext_lazy("Yes"), "0": gettext_lazy("No")}
 
 
@@ -87,6 +91,8 @@ def table(request: HttpRequest, source: str) -> HttpResponse:
     protected = None
     if any(name not in available for name in by):
         error = _("Choose fields from the lists.")
+    elif key == access.OWN_CASES and len(by) > 1:
+        error = str(ONE_FIELD_AT_A_TIME)
     elif by and frame.size:
         try:
             protected = access.protected_table(actor, frame, by, source=key)
@@ -133,6 +139,7 @@ def table(request: HttpRequest, source: str) -> HttpResponse:
             "bar_box": BAR_BOX,
             "map": map_svg is not None,
             "error": error,
+            "one_field": source == access.OWN_CASES,
             "row_heading": " · ".join(str(available[name]) for name in by[:1]) if by else "",
         },
     )
