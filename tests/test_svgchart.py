@@ -318,3 +318,154 @@ def test_an_empty_chart_is_still_a_document() -> None:
 def test_a_control_character_still_gives_a_well_formed_document(draw) -> None:  # type: ignore[no-untyped-def]
     chart = svgchart.single("Register\x0b2024", "d", ["a\x1bb"], [1.0], ["1"])
     parse(draw(chart))
+
+
+# --- intervals: estimates with their interval whiskers --------------------------------------------------------
+
+Interval = svgchart.Interval
+
+
+def whiskers(root: ET.Element) -> list[tuple[float, float]]:
+    """Each row's whisker as (x of its low end, x of its high end): the thick horizontal line of the row."""
+    out = []
+    for group in root.iter(f"{SVG}g"):
+        if group.find(f"{SVG}title") is None:
+            continue
+        for line in group.iter(f"{SVG}line"):
+            if line.get("y1") == line.get("y2") and line.get("stroke-width") == "2":
+                out.append((float(line.get("x1", "0")), float(line.get("x2", "0"))))
+    return out
+
+
+def estimates_chart(**kwargs: object) -> str:
+    rows = [
+        Interval("Main effects only", 13_444.0, 11_985.0, 15_133.0, "13,444 (11,985 to 15,133)"),
+        Interval("Stepwise (chosen)", 11_313.0, 9_884.0, 13_027.0, "11,313 (9,884 to 13,027)", emphasis=True),
+        Interval("Every pair of lists", None, text="no estimate"),
+    ]
+    return svgchart.intervals("Estimates", "One bar per model.", rows, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("rtl", [False, True])
+def test_interval_texts_are_only_ever_escaped(rtl: bool) -> None:
+    rows = [
+        Interval(SCRIPT, 10.0, 5.0, 20.0, f"10 {QUOTES}"),
+        Interval(QUOTES, None, text=SCRIPT),
+    ]
+    svg = svgchart.intervals(
+        f"T {SCRIPT}", f"D {QUOTES}", rows, reference=(f"R {SCRIPT}", 4.0), note=f"N {SCRIPT}", rtl=rtl
+    )
+
+    assert "<script" not in svg
+    assert QUOTES not in svg
+    root = parse(svg)
+    assert root.find(f"{SVG}title").text == f"T {SCRIPT}"  # type: ignore[union-attr]
+    assert root.find(f"{SVG}desc").text == f"D {QUOTES}"  # type: ignore[union-attr]
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert f"10 {QUOTES}" in texts
+    assert f"R {SCRIPT}" in texts
+    assert f"N {SCRIPT}" in texts
+    assert [title for title, _rect, _text in marks(root)] == [f"{SCRIPT}: 10 {QUOTES}", f"{QUOTES}: {SCRIPT}"]
+
+
+def test_bars_are_to_scale_from_zero_and_whiskers_span_the_interval() -> None:
+    root = parse(estimates_chart())
+
+    drawn = marks(root)
+    bars_ = [float(rect["width"]) for _t, rect, _x in drawn]
+    assert bars_[0] / bars_[1] == pytest.approx(13_444 / 11_313, abs=0.001)
+    assert bars_[2] == svgchart.HIDDEN_STUB
+    assert drawn[2][1]["fill"] == "url(#chart-hatch)"
+    assert {float(rect["x"]) for _t, rect, _x in drawn} == {12.0}  # every bar starts at zero
+    assert drawn[1][1]["fill"] == svgchart.SERIES_COLOURS[1] != drawn[0][1]["fill"]
+    (low_a, high_a), (low_b, high_b) = whiskers(root)  # none for the row without an estimate
+    per_case = bars_[1] / 11_313
+    assert 12 + 11_985 * per_case == pytest.approx(low_a, abs=0.01)
+    assert 12 + 15_133 * per_case == pytest.approx(high_a, abs=0.01)
+    assert (high_b - low_b) / per_case == pytest.approx(13_027 - 9_884, abs=0.1)
+    assert not list(root.iter(f"{SVG}polygon"))  # nothing had to be cut
+
+
+def test_a_whisker_far_past_the_estimates_is_cut_with_an_arrow() -> None:
+    rows = [
+        Interval("Wide", 100.0, 50.0, 1_000_000.0, "100 (50 to 1,000,000)"),
+        Interval("Narrow", 80.0, 70.0, 90.0),
+    ]
+    root = parse(svgchart.intervals("t", "d", rows, width=420))
+
+    bars_ = [float(rect["width"]) for _t, rect, _x in marks(root)]
+    (_low, high), _narrow = whiskers(root)
+    assert bars_[0] > 420 / 4  # the scale is set by the estimates, not by the one huge interval
+    assert high == pytest.approx(420 - 24, abs=0.01)  # cut at the edge of the plot
+    assert len(list(root.iter(f"{SVG}polygon"))) == 1
+    assert "100 (50 to 1,000,000)" in [t.text for t in root.iter(f"{SVG}text")]
+
+
+def test_the_reference_is_a_dashed_line_named_under_the_scale() -> None:
+    root = parse(estimates_chart(reference=("On at least one list: 2,744", 2_744.0)))
+
+    dashed = [line for line in root.iter(f"{SVG}line") if line.get("stroke-dasharray")]
+    assert len(dashed) == 3 + 1  # through the lane of each row, and its sample beside its name
+    per_case = float(marks(root)[1][1]["width"]) / 11_313
+    assert [float(line.get("x1", "0")) for line in dashed[:3]] == pytest.approx(
+        [12 + 2_744 * per_case] * 3, abs=0.01
+    )
+    assert "On at least one list: 2,744" in [t.text for t in root.iter(f"{SVG}text")]
+
+
+def test_no_line_crosses_a_text_and_long_texts_go_under_their_label() -> None:
+    wide, narrow = parse(estimates_chart()), parse(estimates_chart(width=300))
+
+    for root in (wide, narrow):
+        texts = [float(t.get("y", "0")) for t in root.iter(f"{SVG}text") if t.get("font-weight") == "bold"]
+        lines = [line for line in root.iter(f"{SVG}line") if line.get("x1") == line.get("x2")]
+        for line in lines:  # every vertical line (grid, axis, reference) starts below the label of its row
+            top, bottom = float(line.get("y1", "0")), float(line.get("y2", "0"))
+            assert not any(top - 2 <= y <= bottom + 12 for y in texts)
+    beside = [t for t in wide.iter(f"{SVG}text") if t.text == "13,444 (11,985 to 15,133)"]
+    under = [t for t in narrow.iter(f"{SVG}text") if t.text == "13,444 (11,985 to 15,133)"]
+    assert beside[0].get("text-anchor") == "end"
+    assert under[0].get("text-anchor") is None
+    assert float(narrow.get("height", "0")) > float(wide.get("height", "0"))
+
+
+def test_right_to_left_intervals_grow_from_the_right() -> None:
+    ltr, rtl = parse(estimates_chart()), parse(estimates_chart(rtl=True))
+
+    assert rtl.get("direction") == "rtl"
+    for (_t, left, _x), (_u, right, _y) in zip(marks(ltr), marks(rtl), strict=True):
+        assert float(right["width"]) == pytest.approx(float(left["width"]), abs=0.01)
+        assert float(right["x"]) + float(right["width"]) == pytest.approx(svgchart.WIDTH - 12, abs=0.01)
+    for (low, high), (rlow, rhigh) in zip(whiskers(ltr), whiskers(rtl), strict=True):
+        assert (rlow, rhigh) == pytest.approx((svgchart.WIDTH - low, svgchart.WIDTH - high), abs=0.01)
+
+
+def test_intervals_are_an_image_named_and_described_by_their_own_elements() -> None:
+    headed = parse(estimates_chart(id_prefix="estimate-chart"))
+    bare = parse(estimates_chart(id_prefix="estimate-chart", heading=False))
+
+    for root in (headed, bare):
+        assert root.get("role") == "img"
+        assert root.get("aria-labelledby") == "estimate-chart-title"
+        assert root.get("aria-describedby") == "estimate-chart-desc"
+    assert "Estimates" in [t.text for t in headed.iter(f"{SVG}text")]
+    assert "Estimates" not in [t.text for t in bare.iter(f"{SVG}text")]
+    assert marks(parse(svgchart.intervals("None", "No rows.", []))) == []
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Interval("a", -1.0), "negative or non-finite"),
+        (lambda: Interval("a", math.nan), "negative or non-finite"),
+        (lambda: Interval("a", 1.0, 0.5, math.inf), "negative or non-finite"),
+        (lambda: Interval("a", 1.0, 0.5), "both ends"),
+        (lambda: Interval("a", 1.0, None, 2.0), "both ends"),
+        (lambda: Interval("a", 1.0, 3.0, 2.0), "ends before it starts"),
+        (lambda: svgchart.intervals("t", "d", [], id_prefix="1x"), "id prefix"),
+        (lambda: svgchart.intervals("t", "d", [], reference=("r", math.nan)), "reference"),
+    ],
+)
+def test_an_impossible_interval_chart_is_refused(make, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match=message):
+        make()

@@ -111,6 +111,9 @@ permissions.add_rule("insight.delete_dataset", has_role(Role.ANALYST, Role.ORG_A
 permissions.add_rule("insight.release_private", has_role(Role.ANALYST) & same_organisation)
 permissions.add_rule("insight.set_budget", has_role(Role.ORG_ADMIN) & same_organisation)
 permissions.add_rule("insight.export_cases", has_role(Role.ANALYST, Role.SUPERVISOR))
+# Multiple systems estimation (estimates of the hidden number from list overlaps): made and deleted by those who
+# analyse and plan; read, like any statistic, by every statistics reader of the organisation.
+permissions.add_rule("insight.estimate", has_role(Role.ANALYST, Role.SUPERVISOR))
 
 
 @rules.predicate

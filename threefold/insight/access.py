@@ -25,7 +25,7 @@ from threefold.insight.core import crosstab
 from threefold.insight.core.anonymise import k_anonymise
 from threefold.insight.core.frame import Frame
 from threefold.insight.core.htcds_records import CTDC_COLUMNS, CaseFacts, RecordError, to_ctdc, to_htcds
-from threefold.insight.models import Dataset, Release, releases_of
+from threefold.insight.models import Dataset, Estimate, EstimateStatus, Release, releases_of
 from threefold.protect import access as person_access
 from threefold.protect import case_access
 from threefold.protect.models import Case
@@ -282,3 +282,37 @@ def ledger(actor: Actor, found: Dataset) -> list[Release]:
     if not allowed(actor, "insight.view_dataset", found):
         raise Http404
     return list(releases_of(found).select_related("released_by"))
+
+
+def estimates(actor: Actor) -> list[Estimate]:
+    """The organisation's estimates of the hidden number, newest first (their names and status, not the work)."""
+    if not allowed(actor, "insight.view_statistics"):
+        raise PermissionDenied
+    return list(
+        Estimate.objects.filter(organisation_id=actor.org_id)
+        .defer("table", "result")
+        .select_related("created_by")
+    )
+
+
+def estimate(actor: Actor, pk: int | str) -> Estimate:
+    """One estimate of the actor's organisation; another organisation's, or none, is a 404."""
+    if not allowed(actor, "insight.view_statistics"):
+        raise PermissionDenied
+    found = (
+        Estimate.objects.filter(pk=pk, organisation_id=actor.org_id).select_related("created_by").first()
+        if str(pk).isdigit()
+        else None
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def estimate_download(actor: Actor, pk: int | str, fmt: str) -> Estimate:
+    """A finished estimate for a file (JSON or CSV), audited as an export: the table of overlaps leaves with it."""
+    found = estimate(actor, pk)
+    if found.status != EstimateStatus.DONE:
+        raise Http404
+    audit.record(actor, Action.EXPORT, found, purpose="statistics", details={"format": fmt})
+    return found

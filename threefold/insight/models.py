@@ -109,3 +109,66 @@ class RawCountsAllowance(models.Model):
                 name="insight_one_raw_counts_allowance",
             )
         ]
+
+
+class EstimateStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Estimate(models.Model):
+    """An estimate of the hidden number of victims by multiple systems estimation (threefold.insight.core.mse).
+
+    What the user entered (the names of the lists and the counts of each combination of them) is kept as given;
+    the work runs in the background (threefold.insight.tasks) and fills in the progress, then the result or the
+    reason there is none. The table holds counts of cases, never who they are.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="estimates")
+    name = models.CharField(_("name"), max_length=120)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    lists = models.JSONField(_("lists"))  # the names of the lists, in the order entered
+    # The combinations of lists that have cases: [[0 or 1 per list..., count], ...] (repeated ones added up).
+    table = models.JSONField(_("overlap table"))
+    pthresh = models.FloatField(_("p-value threshold"))
+    nboot = models.PositiveIntegerField(_("bootstrap replicates"))
+    seed = models.IntegerField(_("random seed"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=EstimateStatus.choices, default=EstimateStatus.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    # The model, the estimate, the intervals and the sensitivity rows (see threefold.insight.tasks.compute).
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(_("why there is no estimate"), blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pthresh__gte=0) & models.Q(pthresh__lte=1),
+                name="insight_estimate_pthresh_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (EstimateStatus.DONE, EstimateStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """How much of the work is done, 0 to 100 (rounded down: 100 only when it is all done)."""
+        if self.status == EstimateStatus.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, 100 * self.progress_done // self.progress_total)

@@ -1,5 +1,6 @@
 """Every write of insight: importing and deleting datasets, setting a privacy budget, differentially private
-releases and raw-counts allowances. Each runs in one transaction with its audit entry."""
+releases, raw-counts allowances and estimates of the hidden number (multiple systems estimation). Each runs in
+one transaction with its audit entry."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from threefold.accounts.actor import Actor
+from threefold.accounts.actor import Actor, system_actor_label
 from threefold.accounts.models import Organisation, User
 from threefold.accounts.rules import allowed
 from threefold.audit import services as audit
@@ -21,7 +22,18 @@ from threefold.audit.models import Action
 from threefold.insight.core import privacy
 from threefold.insight.core.ctdc import CtdcFile, read_ctdc
 from threefold.insight.core.frame import Frame
-from threefold.insight.models import Dataset, DatasetKind, RawCountsAllowance, Release, releases_of
+from threefold.insight.core.mse import DEFAULT_PTHRESH, Lists
+from threefold.insight.core.mse_bootstrap import DEFAULT_NBOOT, DEFAULT_SEED
+from threefold.insight.core.mse_input import read_rows, read_text
+from threefold.insight.models import (
+    Dataset,
+    DatasetKind,
+    Estimate,
+    EstimateStatus,
+    RawCountsAllowance,
+    Release,
+    releases_of,
+)
 
 # The report stored with a dataset keeps this many problems; the import itself reports every one.
 STORED_PROBLEMS = 200
@@ -291,3 +303,155 @@ def revoke_raw_counts(organisation: Organisation, user: User, *, revoked_by: str
 def fields_exist(frame: Frame, names: Sequence[str]) -> None:
     for name in names:
         frame.column(name)
+
+
+# --- Estimates of the hidden number (multiple systems estimation) ---------------------------------------------
+
+MAX_REPLICATES = 2000  # bootstrap replicates of one estimate: about a minute of a worker for five lists
+# A table of list overlaps, pasted or uploaded: 12 lists (the most) have 4,095 combinations of about 30
+# characters each, so this holds any table that can be estimated, and nothing much larger.
+MAX_TABLE_CHARS = 200_000
+ESTIMATE_TASK = system_actor_label("run_estimate")
+
+
+def create_estimate(
+    actor: Actor,
+    name: str,
+    table: str | Sequence[Sequence[object]],
+    pthresh: float = DEFAULT_PTHRESH,
+    nboot: int = DEFAULT_NBOOT,
+    *,
+    table_name: str = "The table",
+) -> Estimate:
+    """Keep a table of list overlaps and queue its estimate (threefold.insight.tasks.run_estimate).
+
+    ``table`` is CSV text (``manage.py mse``'s layout: one 0/1 column per list and a ``count`` column) or rows
+    of cells, the header first. It is read by the command's reader, all or nothing: TableInputError (with
+    every malformed line) and nothing is kept. ValueError for a name, threshold or number of replicates out of
+    bounds. The task is queued once the row is committed, so a worker never looks for a row not yet there.
+    """
+    if not allowed(actor, "insight.estimate"):
+        raise PermissionDenied
+    organisation = actor.organisation
+    if organisation is None:
+        raise PermissionDenied
+    name = name.strip()
+    if not name or len(name) > Estimate._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise ValueError("Give the estimate a name of at most 120 characters.")
+    if not (math.isfinite(pthresh) and 0 <= pthresh <= 1):
+        raise ValueError("The p-value threshold must be between 0 and 1.")
+    if nboot < 0 or nboot == 1 or nboot > MAX_REPLICATES:
+        raise ValueError(f"The bootstrap takes 0 (none) or 2 to {MAX_REPLICATES} replicates.")
+    if isinstance(table, str):
+        if len(table) > MAX_TABLE_CHARS:
+            raise ValueError(f"The table is longer than {MAX_TABLE_CHARS:,} characters.")
+        lists = read_text(table, table_name)
+    else:
+        lists = read_rows(
+            [(number, [str(cell) for cell in row]) for number, row in enumerate(table, 1)], table_name
+        )
+    with transaction.atomic():
+        estimate = Estimate.objects.create(
+            organisation=organisation,
+            name=name,
+            created_by=actor.user,
+            lists=list(lists.names),
+            table=table_rows(lists),
+            pthresh=pthresh,
+            nboot=nboot,
+            seed=DEFAULT_SEED,
+        )
+        audit.record(
+            actor,
+            Action.CREATE,
+            estimate,
+            details={"lists": lists.size, "cases": lists.observed, "pthresh": pthresh, "nboot": nboot},
+        )
+        transaction.on_commit(lambda pk=estimate.pk: _enqueue(pk))  # type: ignore[misc]
+    return estimate
+
+
+def _enqueue(pk: int) -> None:
+    from threefold.insight.tasks import run_estimate  # the task module imports this one
+
+    run_estimate.enqueue(pk)
+
+
+def table_rows(lists: Lists) -> list[list[int]]:
+    """The combinations of lists that have cases, as stored: [0 or 1 per list..., count]."""
+    return [[*flags, count] for flags, count in lists.rows()]
+
+
+def lists_of(estimate: Estimate) -> Lists:
+    """The stored table as the estimator's input (it was validated when it was kept)."""
+    return Lists.from_rows(estimate.lists, ((row[:-1], row[-1]) for row in estimate.table))
+
+
+def delete_estimate(actor: Actor, estimate: Estimate) -> None:
+    """Delete an estimate (a task still running on it finds it gone and stops writing)."""
+    if not (allowed(actor, "insight.estimate") and estimate.organisation_id == actor.organisation_id):
+        raise PermissionDenied
+    with transaction.atomic():
+        audit.record(actor, Action.DELETE, estimate, details={"status": estimate.status})
+        estimate.delete()
+
+
+def start_estimate(pk: int) -> Estimate | None:
+    """Mark an estimate as running for the task, or None if it is gone or finished already (run twice)."""
+    with transaction.atomic():
+        started = Estimate.objects.filter(
+            pk=pk, status__in=(EstimateStatus.QUEUED, EstimateStatus.RUNNING)
+        ).update(status=EstimateStatus.RUNNING, progress_done=0, progress_total=0, error="")
+        if not started:
+            return None
+        estimate = Estimate.objects.get(pk=pk)
+        _task_record(estimate, Action.UPDATE, status=EstimateStatus.RUNNING)
+    return estimate
+
+
+def save_progress(pk: int, done: int, total: int) -> None:
+    """How far the task is; not audited (bookkeeping of the task, no change of what anyone sees)."""
+    Estimate.objects.filter(pk=pk, status=EstimateStatus.RUNNING).update(
+        progress_done=max(0, done), progress_total=max(0, total)
+    )
+
+
+def finish_estimate(pk: int, result: Mapping[str, Any]) -> bool:
+    """Keep the task's result; False if the estimate was deleted meanwhile."""
+    return _finish(pk, EstimateStatus.DONE, result=dict(result))
+
+
+def fail_estimate(pk: int, message: str) -> bool:
+    """Keep why there is no estimate (an MseError's plain words); False if the estimate was deleted meanwhile."""
+    return _finish(pk, EstimateStatus.FAILED, error=message[:2000])
+
+
+def _finish(
+    pk: int, status: EstimateStatus, *, result: dict[str, Any] | None = None, error: str = ""
+) -> bool:
+    with transaction.atomic():
+        estimate = Estimate.objects.select_for_update().filter(pk=pk).first()
+        if estimate is None:
+            return False
+        estimate.status = status
+        estimate.result = result
+        estimate.error = error
+        estimate.finished_at = timezone.now()
+        if status == EstimateStatus.DONE:
+            estimate.progress_done = estimate.progress_total = max(estimate.progress_total, 1)
+        estimate.save(
+            update_fields=["status", "result", "error", "finished_at", "progress_done", "progress_total"]
+        )
+        _task_record(estimate, Action.UPDATE, status=status)
+    return True
+
+
+def _task_record(estimate: Estimate, action: Action, **details: Any) -> None:
+    audit.record(
+        None,
+        action,
+        estimate,
+        details=details,
+        system_label=ESTIMATE_TASK,
+        organisation_id=estimate.organisation_id,
+    )

@@ -8,7 +8,8 @@ never as a bar of some length, and it does not take part in the scale.
 
 ``bars`` draws horizontal bars, one group per category and one bar per series (two series compare, say, an
 organisation's own cases with an imported dataset). ``columns`` draws vertical columns along an ordered axis,
-for a time series. Both are mirrored for right-to-left languages.
+for a time series. ``intervals`` draws one horizontal bar per estimate with the whisker of its interval (the
+estimate of the hidden number under several models). All are mirrored for right-to-left languages.
 """
 
 from __future__ import annotations
@@ -276,3 +277,173 @@ def single(
         note=note,
         id_prefix=id_prefix,
     )
+
+
+@dataclass(frozen=True)
+class Interval:
+    """One row of `intervals`: an estimate and its interval. A value of None is an estimate that does not exist:
+    drawn as a hatched stub with ``text`` (the reason, short) beside its label, never as a length."""
+
+    label: str
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    text: str = ""  # written on the row, opposite the label: "11,313 (9,884 to 13,027)", "no estimate"
+    # Drawn in the second colour; the label says why (nothing depends on colour alone).
+    emphasis: bool = False
+
+    def __post_init__(self) -> None:
+        numbers = [v for v in (self.value, self.low, self.high) if v is not None]
+        if any(not math.isfinite(v) or v < 0 for v in numbers):
+            raise ValueError(f"row {self.label!r} has a negative or non-finite number")
+        if (self.low is None) != (self.high is None):
+            raise ValueError(f"row {self.label!r} needs both ends of its interval, or neither")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"row {self.label!r} has an interval that ends before it starts")
+
+
+INTERVAL_BAR = 12  # the bar's height; the whisker runs in its own lane under it, so it shows on any bar
+INTERVAL_LANE = 10
+CLIP_AT = 2.5  # whiskers reaching past this multiple of the largest estimate are cut, with an arrow
+CHAR = 7  # the width of a character of 12 px text, roughly, for fitting text to the chart
+
+
+def intervals(
+    title: str,
+    description: str,
+    rows: Sequence[Interval],
+    *,
+    reference: tuple[str, float] | None = None,
+    note: str = "",
+    id_prefix: str = "chart",
+    rtl: bool = False,
+    heading: bool = True,
+    width: int = WIDTH,
+) -> str:
+    """Horizontal bars from zero, one per row, each with the whisker of its interval in a lane under the bar, its
+    label above it and its text (the figures) beside the label, or under it when the two do not fit on one line
+    (then on every row, so that the rows stay alike); gridlines in the lanes and a scale at the bottom.
+    ``reference`` (label, value) draws a dashed line through every lane, the number observed for instance, named
+    under the scale. The scale ends at the largest estimate, interval end or reference, but never past CLIP_AT
+    times the largest estimate: a longer whisker is cut at the edge and ends in an arrow (its text still gives
+    the number). Without ``heading`` the title is only the accessible name; a narrower ``width`` keeps the text
+    readable on a phone. No line ever crosses a text."""
+    if not _ID.match(id_prefix):
+        raise ValueError(f"not a usable id prefix: {id_prefix!r}")
+    chart = Chart(title, description, (), (), note=note, id_prefix=id_prefix)
+    values = [row.value for row in rows if row.value is not None]
+    ends = [row.high for row in rows if row.high is not None]
+    if reference is not None:
+        if not math.isfinite(reference[1]) or reference[1] < 0:
+            raise ValueError("the reference needs a finite value of 0 or more")
+        ends.append(reference[1])
+    largest = max(values + ends, default=0.0)
+    if values:
+        largest = min(largest, CLIP_AT * max(values))
+    ticks = _ticks(largest)
+    scale_end = ticks[-1] if ticks[-1] > 0 else 1.0
+    left, right = 12.0, 24.0  # room for half a tick label and for an arrow head
+    plot = width - left - right
+
+    def at(value: float) -> float:
+        x = left + plot * min(value, scale_end) / scale_end
+        return width - x if rtl else x
+
+    chars = (width - 16) // CHAR
+    two_lines = any(len(row.label) + len(row.text) + 3 > chars for row in rows)
+    lane = INTERVAL_BAR + INTERVAL_LANE
+    row_height = LINE * (2 if two_lines else 1) + 4 + lane + GAP
+    title_height = TITLE_HEIGHT if heading else 8
+    top = title_height + 4
+    rows_end = top + row_height * len(rows)
+    axis_room = LINE + 4
+    legend = 1 if reference is not None else 0
+    height = rows_end + axis_room + LINE * legend + 8 + LINE * len(_notes(chart, width)) + 4
+    out = _head(chart, width, height, rtl=rtl, heading=heading)
+    start_x, end_x = (width - 8, 8) if rtl else (8, width - 8)
+    for r, row in enumerate(rows):
+        y0 = top + r * row_height
+        lane_top = y0 + LINE * (2 if two_lines else 1) + 4
+        lane_end = lane_top + lane
+        fill = SERIES_COLOURS[1] if row.emphasis else SERIES_COLOURS[0]
+        room = chars if two_lines else chars - len(row.text) - 3
+        parts = [
+            f"<g><title>{escape(f'{row.label}: {row.text}' if row.text else row.label)}</title>",
+            f'<text x="{start_x}" y="{y0 + 12}" font-weight="bold">{escape(_clip(row.label, room))}</text>',
+            f'<text x="{start_x}" y="{y0 + LINE + 12}">{escape(_clip(row.text, chars))}</text>'
+            if two_lines
+            else f'<text x="{end_x}" y="{y0 + 12}" text-anchor="end">{escape(row.text)}</text>',
+        ]
+        parts += [
+            f'<line x1="{at(tick):.2f}" y1="{lane_top - 2}" x2="{at(tick):.2f}" y2="{lane_end}" stroke="{GRID}"'
+            ' stroke-width="0.5"/>'
+            for tick in ticks[1:]
+        ]
+        parts.append(
+            f'<line x1="{at(0):.2f}" y1="{lane_top - 2}" x2="{at(0):.2f}" y2="{lane_end}" stroke="{OUTLINE}"/>'
+        )
+        if row.value is None:
+            x = at(0) - HIDDEN_STUB if rtl else at(0)
+            parts.append(
+                f'<rect x="{x:.2f}" y="{lane_top}" width="{HIDDEN_STUB}" height="{INTERVAL_BAR}"'
+                f' fill="url(#{id_prefix}-hatch)" stroke="{OUTLINE}" stroke-width="0.5"/>'
+            )
+        else:
+            x0, x1 = sorted((at(0), at(row.value)))
+            parts.append(
+                f'<rect x="{x0:.2f}" y="{lane_top}" width="{x1 - x0:.2f}" height="{INTERVAL_BAR}" fill="{fill}"/>'
+            )
+            if row.low is not None and row.high is not None:
+                parts.append(
+                    _whisker(
+                        at(row.low),
+                        at(row.high),
+                        lane_top + INTERVAL_BAR + INTERVAL_LANE / 2,
+                        clipped=row.high > scale_end,
+                        rtl=rtl,
+                    )
+                )
+        if reference is not None:
+            x = at(reference[1])
+            parts.append(
+                f'<line x1="{x:.2f}" y1="{lane_top - 2}" x2="{x:.2f}" y2="{lane_end}" stroke="{TEXT}"'
+                ' stroke-width="1.5" stroke-dasharray="4 3"/>'
+            )
+        parts.append("</g>")
+        out.append("".join(parts))
+    out += [
+        f'<text x="{at(tick):.2f}" y="{rows_end + 6}" text-anchor="middle" font-size="11">'
+        f"{escape(_number(tick))}</text>"
+        for tick in ticks
+    ]
+    if reference is not None:
+        y = rows_end + axis_room
+        sample_x = width - 30 if rtl else 8
+        label_x = width - 36 if rtl else 36
+        out.append(
+            f'<line x1="{sample_x}" y1="{y + 6}" x2="{sample_x + 22}" y2="{y + 6}" stroke="{TEXT}"'
+            ' stroke-width="1.5" stroke-dasharray="4 3"/>'
+            f'<text x="{label_x}" y="{y + 10}">{escape(_clip(reference[0], (width - 44) // CHAR))}</text>'
+        )
+    out += _tail(chart, rows_end + axis_room + LINE * legend + 4, width, rtl=rtl)
+    return "\n".join(out) + "\n"
+
+
+def _whisker(x_low: float, x_high: float, y: float, *, clipped: bool, rtl: bool) -> str:
+    """The interval as a line with a cap at each end, or an arrow head where the scale cut it."""
+    line = (
+        f'<line x1="{x_low:.2f}" y1="{y:g}" x2="{x_high:.2f}" y2="{y:g}" stroke="{TEXT}" stroke-width="2"/>'
+    )
+    low_cap = f'<line x1="{x_low:.2f}" y1="{y - 4:g}" x2="{x_low:.2f}" y2="{y + 4:g}"'
+    low_cap += f' stroke="{TEXT}" stroke-width="2"/>'
+    if clipped:
+        tip = x_high - 7 if rtl else x_high + 7
+        high_cap = (
+            f'<polygon points="{x_high:.2f},{y - 5:g} {tip:.2f},{y:g} {x_high:.2f},{y + 5:g}" fill="{TEXT}"/>'
+        )
+    else:
+        high_cap = (
+            f'<line x1="{x_high:.2f}" y1="{y - 4:g}" x2="{x_high:.2f}" y2="{y + 4:g}" stroke="{TEXT}"'
+            ' stroke-width="2"/>'
+        )
+    return line + low_cap + high_cap

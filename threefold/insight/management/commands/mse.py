@@ -6,6 +6,8 @@ column 0 or 1 (is the case on that list?), one line per combination of lists, th
 that combination in ``count``. Combinations not given count 0; a combination given twice is added up. All or
 nothing: any malformed line (a value other than 0/1, a count that is not a whole number of 0 or more, a line
 with too many or too few values, cases on no list) stops the command with every problem listed by line number.
+The reader is ``threefold.insight.core.mse_input``, the same as the "Estimate the hidden number" page's (so a
+file separated by tabs or semicolons, as a spreadsheet saves it, is read too).
 
 The command reads the file only: it touches no database, so it needs no organisation and no user, and it
 records nothing. Printed: the lists used and those removed as non-informative (empty, holding every case,
@@ -32,16 +34,15 @@ the model-conditional ones assume the chosen model is right and are too narrow.
 
 from __future__ import annotations
 
-import csv
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from threefold.insight.core.mse import DEFAULT_PTHRESH, Analysis, Lists, ListsError, MseError, analyse
+from threefold.insight.core.mse import DEFAULT_PTHRESH, Analysis, Lists, MseError, analyse
 from threefold.insight.core.mse_bootstrap import DEFAULT_SEED, Bootstrap, bootstrap
+from threefold.insight.core.mse_input import TableInputError, read_table
 
 BAR_WIDTH = 30
 LEVELS = (0.95, 0.80)
@@ -55,70 +56,13 @@ def read_lists(path: Path) -> Lists:
     """The file as a table of capture histories; CommandError listing every malformed line."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            lines = _numbered(csv.reader(handle))
+            return read_table(handle, path.name)
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror or error}.") from error
     except UnicodeDecodeError as error:
         raise CommandError(f"{path.name} is not a UTF-8 text file.") from error
-    except csv.Error as error:
-        raise CommandError(f"{path.name} is not a readable CSV file: {error}.") from error
-    if not lines:
-        raise CommandError(
-            f"{path.name} is empty: it needs a header line and one line per combination of lists."
-        )
-    header_line, header = lines[0]
-    labels = [cell.strip() for cell in header]
-    count_columns = [k for k, label in enumerate(labels) if label.lower() == "count"]
-    if len(count_columns) != 1:
-        found = "no" if not count_columns else "more than one"
-        raise CommandError(
-            f"{path.name} line {header_line}: the header has {found} 'count' column; it needs exactly one "
-            "'count' column and one column per list (0 or 1)."
-        )
-    position = count_columns[0]
-    names = [label for k, label in enumerate(labels) if k != position]
-    problems: list[str] = []
-    rows: list[tuple[list[str], str]] = []
-    row_labels: list[str] = []
-    for number, row in lines[1:]:
-        if len(row) != len(labels):
-            problems.append(f"line {number}: {len(row)} values, but the header has {len(labels)} columns")
-            continue
-        rows.append(([cell for k, cell in enumerate(row) if k != position], row[position]))
-        row_labels.append(f"line {number}")
-    if not rows and not problems:
-        raise CommandError(f"{path.name} has a header but no line of counts.")
-    try:
-        table = Lists.from_rows(names, rows, row_labels)
-    except ListsError as error:
-        problems.extend(
-            problem if problem.startswith("line ") else f"line {header_line} (header): {problem}"
-            for problem in error.problems
-            if not (problems and problem == "no case is on any list")
-        )
-    if problems:
-        problems.sort(key=_line_of)
-        listed = "\n".join(f"  {problem}" for problem in problems)
-        raise CommandError(
-            f"{path.name} was not used: {len(problems)} problem(s), nothing estimated.\n{listed}"
-        )
-    return table
-
-
-def _numbered(reader: Any) -> list[tuple[int, list[str]]]:
-    """Non-blank rows with the line each starts on (a quoted value may span lines)."""
-    out = []
-    start = 1
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            out.append((start, row))
-        start = reader.line_num + 1
-    return out
-
-
-def _line_of(problem: str) -> int:
-    found = re.match(r"line (\d+)", problem)
-    return int(found.group(1)) if found else 0
+    except TableInputError as error:
+        raise CommandError(str(error)) from error
 
 
 def _percent(level: float) -> str:
