@@ -1,0 +1,149 @@
+"""De-duplication core (threefold/protect/dedupe): known hard cases hidden among synthetic records."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.purity import modules_importing_django
+from threefold.protect import dedupe
+from threefold.protect.dedupe import Band, DedupeRecord, Pair, clusters, find_duplicates, prepare
+from threefold.protect.dedupe.synthetic import generate
+
+HOME = {"street": "12 Mill Road", "locality": "Leeds", "postcode": "LS1 4AB", "region": "West"}
+ELSEWHERE = {"street": "3 Quay Street", "locality": "Hull", "postcode": "HU1 2AA", "region": "East"}
+
+CASES = [
+    # Cyrillic vs Latin transliteration
+    DedupeRecord("t-cyr-1", "Олена", "Коваленко", date_of_birth=date(1990, 5, 14), sex="F", **HOME),
+    DedupeRecord("t-cyr-2", "Olena", "Kovalenko", date_of_birth=date(1990, 5, 14), sex="F", **HOME),
+    # Family name recorded first
+    DedupeRecord("t-ord-1", "Amara", "Obiageli", date_of_birth=date(1987, 9, 2), sex="F", **HOME),
+    DedupeRecord("t-ord-2", "Obiageli", "Amara", date_of_birth=date(1987, 9, 2), sex="F", **HOME),
+    # Known under an alias
+    DedupeRecord("t-ali-1", "Mercy", "Adebayo", date_of_birth=date(1988, 3, 2), sex="F", **HOME),
+    DedupeRecord(
+        "t-ali-2",
+        "Blessing",
+        "Okoro",
+        aliases=("Mercy Adebayo",),
+        date_of_birth=date(1988, 3, 2),
+        sex="F",
+        **HOME,
+    ),
+    # 1 January placeholder vs the real date
+    DedupeRecord("t-jan-1", "Irina", "Volkonskaya", date_of_birth=date(1992, 1, 1), sex="F", **HOME),
+    DedupeRecord("t-jan-2", "Irina", "Volkonskaya", date_of_birth=date(1992, 7, 19), sex="F", **HOME),
+    # Year only
+    DedupeRecord("t-year-1", "Tatiana", "Morozovska", birth_year=1985, sex="F", **HOME),
+    DedupeRecord("t-year-2", "Tatiana", "Morozovska", date_of_birth=date(1985, 11, 3), sex="F", **HOME),
+    # Estimated age, one year out
+    DedupeRecord(
+        "t-age-1",
+        "Svitlana",
+        "Petrenkova",
+        estimated_age=30,
+        age_estimated_on=date(2024, 6, 1),
+        sex="F",
+        **HOME,
+    ),
+    DedupeRecord("t-age-2", "Svitlana", "Petrenkova", date_of_birth=date(1995, 2, 10), sex="F", **HOME),
+    # Moved: another address altogether
+    DedupeRecord("t-mov-1", "Grace", "Owusu-Mensah", date_of_birth=date(1991, 8, 23), sex="F", **HOME),
+    DedupeRecord("t-mov-2", "Grace", "Owusu Mensah", date_of_birth=date(1991, 8, 23), sex="F", **ELSEWHERE),
+    # Two different people with one common name
+    DedupeRecord("t-com-1", "Maria", "Garcia", date_of_birth=date(1980, 2, 3), sex="F", **HOME),
+    DedupeRecord("t-com-2", "Maria", "Garcia", date_of_birth=date(1999, 10, 21), sex="F", **ELSEWHERE),
+]
+SEED = 20240601
+
+
+@pytest.fixture(scope="module")
+def records() -> list[DedupeRecord]:
+    return [*generate(300, seed=7).records, *CASES]
+
+
+@pytest.fixture(scope="module")
+def pairs(records: list[DedupeRecord]) -> list[Pair]:
+    return find_duplicates(records, seed=SEED)
+
+
+def _band(pairs: list[Pair], a: str, b: str) -> Band | None:
+    found = [pair.band for pair in pairs if {pair.record_id_l, pair.record_id_r} == {a, b}]
+    return found[0] if found else None
+
+
+def test_the_core_is_pure() -> None:
+    assert modules_importing_django(Path(dedupe.__file__).parent) == []
+
+
+def test_preparation_transliterates_sorts_and_combines_the_address() -> None:
+    row = prepare(
+        DedupeRecord("x", "Олена", "Коваленко", aliases=("Lena K",), date_of_birth=date(1990, 1, 1), **HOME)
+    )
+    assert row["name_sorted"] == "kovalenko olena"
+    assert row["name_keys"] == ["k lena", "kovalenko olena"]
+    assert row["dob_precision"] == "approximate"  # 1 January
+    assert (row["birth_year"], row["birth_month"], row["birth_day"]) == (1990, 1, 1)
+    assert row["address"] == "12 mill road leeds ls1 4ab west"
+    estimated = prepare(DedupeRecord("y", "A", estimated_age=30, age_estimated_on=date(2024, 6, 1)))
+    assert (estimated["birth_year"], estimated["birth_month"], estimated["dob_precision"]) == (
+        1994,
+        None,
+        "estimated",
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("t-cyr-1", "t-cyr-2"),
+        ("t-ord-1", "t-ord-2"),
+        ("t-jan-1", "t-jan-2"),
+        ("t-year-1", "t-year-2"),
+        ("t-age-1", "t-age-2"),
+        ("t-mov-1", "t-mov-2"),
+    ],
+)
+def test_hard_duplicates_are_likely(pairs: list[Pair], a: str, b: str) -> None:
+    assert _band(pairs, a, b) == Band.LIKELY
+
+
+def test_an_alias_is_found(pairs: list[Pair]) -> None:
+    assert _band(pairs, "t-ali-1", "t-ali-2") is not None
+
+
+def test_same_common_name_and_other_date_of_birth_is_not_likely(pairs: list[Pair]) -> None:
+    assert _band(pairs, "t-com-1", "t-com-2") != Band.LIKELY
+
+
+def test_synthetic_duplicates_are_found_well(records: list[DedupeRecord], pairs: list[Pair]) -> None:
+    truth = generate(300, seed=7).true_pairs
+    found = {(p.record_id_l, p.record_id_r) for p in pairs if not p.record_id_l.startswith("t-")}
+    true_positives = len(found & truth)
+    precision, recall = true_positives / len(found), true_positives / len(truth)
+    assert precision >= 0.95
+    assert recall >= 0.85
+
+
+def test_same_records_and_seed_give_the_same_pairs(records: list[DedupeRecord], pairs: list[Pair]) -> None:
+    assert find_duplicates(records, seed=SEED) == pairs
+
+
+def test_bands_follow_the_thresholds(pairs: list[Pair]) -> None:
+    assert all(p.match_probability >= 0.5 for p in pairs)
+    assert all((p.band == Band.LIKELY) == (p.match_probability >= 0.9) for p in pairs)
+    with pytest.raises(ValueError, match="possible_from"):
+        find_duplicates([], seed=1, likely_from=0.4, possible_from=0.6)
+
+
+def test_clusters_join_likely_pairs() -> None:
+    pairs = [
+        Pair("a", "b", 0.99, 10.0, Band.LIKELY),
+        Pair("b", "c", 0.95, 8.0, Band.LIKELY),
+        Pair("d", "e", 0.6, 1.0, Band.POSSIBLE),
+    ]
+    assert clusters(pairs) == [["a", "b", "c"]]
+    assert clusters(pairs, min_probability=0.5) == [["a", "b", "c"], ["d", "e"]]
