@@ -19,6 +19,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
 from tests.conftest import MakeMember, login
+from tests.insight_datasets import dataset_of
 from tests.test_insight import HEADER, give_statistics_consent, open_case, spend, victim
 from tests.test_personas import bearer
 from threefold.accounts import services as account_services
@@ -84,19 +85,7 @@ def import_dataset(organisation: Organisation, name: str) -> Dataset:
 
 
 def frame_dataset(organisation: Organisation, name: str, frame: Frame) -> Dataset:
-    return Dataset.objects.create(
-        organisation=organisation,
-        name=name,
-        kind="ctdc",
-        layout="2018",
-        source="test",
-        terms="test terms",
-        file_name="f.csv",
-        file_sha256=name.encode().hex()[:64],
-        row_count=frame.size,
-        data_lines=frame.size,
-        frame=frame.to_bytes(),
-    )
+    return dataset_of(organisation, name, frame)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import MakeMember, login
+from tests.insight_datasets import dataset_of
 from tests.test_insight import give_statistics_consent, open_case
 from threefold.accounts.actor import Actor
 from threefold.accounts.models import Organisation
@@ -59,19 +60,7 @@ NAME = "Mekong shelters 2019-2021"
 
 def make_dataset(organisation: Organisation, name: str = NAME) -> Dataset:
     frame = Frame.from_records(COLUMNS, RECORDS)
-    return Dataset.objects.create(
-        organisation=organisation,
-        name=name,
-        kind="ctdc",
-        layout="2018",
-        source="Test network",
-        terms="Cite the network",
-        file_name="mekong.csv",
-        file_sha256=name.encode().hex()[:64].ljust(64, "0"),
-        row_count=frame.size,
-        data_lines=frame.size,
-        frame=frame.to_bytes(),
-    )
+    return dataset_of(organisation, name, frame)
 
 
 @pytest.fixture
@@ -762,19 +751,7 @@ def test_hostile_names_and_values_are_escaped_in_pages_and_files(browser: Client
         [(hostile, "TH", "2019")] * 12 + [("Female", "MM", "2020")] * 12,
     )
     name = '<script>alert("name")</script>'
-    found = Dataset.objects.create(
-        organisation=org,
-        name=name,
-        kind="ctdc",
-        layout="2018",
-        source="t",
-        terms="t",
-        file_name="m.csv",
-        file_sha256="ab" * 32,
-        row_count=frame.size,
-        data_lines=frame.size,
-        frame=frame.to_bytes(),
-    )
+    found = dataset_of(org, name, frame)
 
     for url in (dashboard(found), compare(found, "field=gender")):
         page = text(browser.get(url))

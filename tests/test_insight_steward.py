@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import MakeMember, login
+from tests.insight_datasets import dataset_of
 from threefold.accounts.actor import Actor
 from threefold.accounts.models import Organisation
 from threefold.accounts.roles import Role
@@ -540,19 +541,7 @@ def test_a_bad_mean_is_refused_and_records_nothing(
 
 def test_a_dataset_without_numeric_fields_says_so(analyst_client: Client, org: Organisation) -> None:
     frame = Frame.from_records(("gender", "citizenship"), [("Female", "TH")] * 5)
-    dataset = Dataset.objects.create(
-        organisation=org,
-        name="No numbers",
-        kind="ctdc",
-        layout="2018",
-        source="test",
-        terms="test",
-        file_name="f.csv",
-        file_sha256="1" * 64,
-        row_count=frame.size,
-        data_lines=frame.size,
-        frame=frame.to_bytes(),
-    )
+    dataset = dataset_of(org, "No numbers", frame)
 
     page = text(analyst_client.get(reverse("insight:private_release", args=[dataset.pk])))
 

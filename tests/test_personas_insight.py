@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import MakeMember
+from tests.insight_datasets import dataset_of
 from tests.test_personas import Row, World, build_world, check_persona, personas
 from threefold.accounts.models import Organisation
 from threefold.accounts.roles import Role
@@ -25,19 +26,7 @@ REFUSED = ("caseworker", "screener", "trainer", "loner")
 
 def _dataset(organisation: Organisation, name: str) -> Dataset:
     frame = Frame.from_records(("gender", "citizenship"), [("Female", "TH")] * 30 + [("Male", "MM")] * 2)
-    return Dataset.objects.create(
-        organisation=organisation,
-        name=name,
-        kind="ctdc",
-        layout="2018",
-        source="test",
-        terms="test terms",
-        file_name="f.csv",
-        file_sha256=name.encode().hex()[:64],
-        row_count=frame.size,
-        data_lines=frame.size,
-        frame=frame.to_bytes(),
-    )
+    return dataset_of(organisation, name, frame)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import MakeMember
 from tests.e2e.conftest import OpenBrowser, log_in
+from tests.insight_datasets import dataset_of
 from threefold.accounts.roles import Role
 from threefold.insight.core.frame import Frame
 from threefold.insight.models import Dataset
@@ -33,19 +34,7 @@ def _dataset(organisation) -> Dataset:  # type: ignore[no-untyped-def]
     ] * 3
     rows += [("2021", "Female", "21--23", "PH", "MY", "0")] * 15
     frame = Frame.from_records(COLUMNS, rows)
-    return Dataset.objects.create(
-        organisation=organisation,
-        name="Mekong shelters 2019-2021",
-        kind="ctdc",
-        layout="2018",
-        source="Test network",
-        terms="Cite the network",
-        file_name="mekong.csv",
-        file_sha256="cd" * 32,
-        row_count=frame.size,
-        data_lines=frame.size,
-        frame=frame.to_bytes(),
-    )
+    return dataset_of(organisation, "Mekong shelters 2019-2021", frame)
 
 
 def test_analyst_reads_filters_and_compares_a_dataset(

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import MakeMember
 from tests.e2e.conftest import OpenBrowser, log_in
+from tests.insight_datasets import dataset_of
 from threefold.accounts.roles import Role
 from threefold.insight.core.frame import Frame
 from threefold.insight.models import Dataset
@@ -19,19 +20,7 @@ def _dataset(organisation) -> Dataset:  # type: ignore[no-untyped-def]
     rows = [("Female", "TH", "1")] * 40 + [("Male", "TH", "0")] * 25 + [("Female", "MM", "1")] * 14
     rows += [("Male", "KH", "0")] * 3 + [("Female", "VN", "1")] * 18
     frame = Frame.from_records(("gender", "citizenship", "isSexualExploit"), rows)
-    return Dataset.objects.create(
-        organisation=organisation,
-        name="Mekong shelters 2024",
-        kind="ctdc",
-        layout="2018",
-        source="Test network",
-        terms="Cite the network",
-        file_name="mekong.csv",
-        file_sha256="ab" * 32,
-        row_count=frame.size,
-        data_lines=frame.size,
-        frame=frame.to_bytes(),
-    )
+    return dataset_of(organisation, "Mekong shelters 2024", frame)
 
 
 def test_analyst_counts_a_dataset(open_browser: OpenBrowser, org, make_member: MakeMember) -> None:
