@@ -3,6 +3,8 @@ compares the dataset with the organisation's own cases. axe at phone and desktop
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -55,6 +57,9 @@ def test_analyst_reads_filters_and_compares_a_dataset(
     page.get_by_label("From the year").select_option("2020")
     page.get_by_label("Gender", exact=True).select_option(label="Female")
     page.get_by_role("button", name="Apply").click()
+    # Wait for the filtered page itself: "30" is on the unfiltered page too, and axe must not run mid-navigation.
+    # The page draws six charts, two of them world maps: allow for a busy machine.
+    expect(page).to_have_url(re.compile(r"year_from=2020.*gender=Female"), timeout=20_000)
     expect(page.locator("main")).to_contain_text("30")  # the 2020 Vietnamese women
     browser.check("dashboard-dataset-filtered")
     svg = page.request.get(browser.url(f"/insight/{dataset.pk}/dashboard/?chart=years&format=svg&download=1"))
@@ -63,7 +68,7 @@ def test_analyst_reads_filters_and_compares_a_dataset(
     assert "attachment" in svg.headers["content-disposition"]
     assert ">3<" not in svg.text()
     page.get_by_role("link", name="Compare with your cases").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Your cases beside")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Your cases beside", timeout=20_000)
     expect(page.locator("main")).to_contain_text("None of your cases can be counted yet")
     browser.check("dashboard-compare")
 
