@@ -46,15 +46,15 @@ import argparse  # noqa: E402
 import csv  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
-import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import zipfile  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
+
+from timing import ms, timed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -78,7 +78,6 @@ from threefold.insight.core.pprl import (  # noqa: E402
 )
 from threefold.insight.core.pprl.blocking import lsh_pairs, year_blocked  # noqa: E402
 
-MIN_RUN = 0.2  # seconds: fast steps are looped until one timed run lasts at least this long
 THRESHOLD = 0.70
 SWEEP = (0.60, 0.65, 0.70, 0.75, 0.80, 0.85)
 NAIVE_SAMPLE = 200_000
@@ -106,25 +105,6 @@ def febrl_schema(balanced: bool = False) -> Schema:
 
 
 # --- timing --------------------------------------------------------------------------------------------------------
-
-
-def timed(function: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """(best, median) seconds per call over ``repeat`` runs, after one untimed call."""
-    started = time.perf_counter()
-    function()
-    once = time.perf_counter() - started
-    number = max(1, int(MIN_RUN / once)) if once < MIN_RUN else 1
-    runs = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        for _ in range(number):
-            function()
-        runs.append((time.perf_counter() - started) / number)
-    return min(runs), statistics.median(runs)
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:9.2f} ms"
 
 
 def row(label: str, times: tuple[float, float], extra: str = "") -> None:
