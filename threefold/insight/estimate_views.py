@@ -39,7 +39,7 @@ from threefold.insight.core import mse_input, output
 from threefold.insight.core.mse import DEFAULT_PTHRESH
 from threefold.insight.core.mse_bootstrap import DEFAULT_NBOOT
 from threefold.insight.models import Estimate, EstimateStatus
-from threefold.insight.steward_views import SizeLimit
+from threefold.insight.uploads import SizeLimit, limit_uploads
 from threefold.web import svgchart
 
 MAX_UPLOAD = (
@@ -175,18 +175,15 @@ def _reader(request: HttpRequest) -> Actor:
     return actor
 
 
-# As on the import page: exempt from the CSRF middleware only so that the size limit is in front of the upload
-# handlers before anything reads the body; csrf_protect then checks the token on the view that reads the form,
-# and nobody without the role gets that far.
+# Exempt from the CSRF middleware only so that the size limit comes first; csrf_protect on the inner view checks
+# the token (threefold.insight.uploads says why). Nobody without the role gets that far.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def estimates(request: HttpRequest) -> HttpResponse:
     actor = _reader(request)
     if request.method == "POST" and not allowed(actor, "insight.estimate"):
         raise PermissionDenied
-    size_limit = SizeLimit(request, MAX_UPLOAD)
-    request.upload_handlers.insert(0, size_limit)
-    return _estimates(request, actor, size_limit)
+    return _estimates(request, actor, limit_uploads(request, MAX_UPLOAD))
 
 
 @csrf_protect

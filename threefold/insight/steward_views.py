@@ -21,7 +21,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -36,6 +35,7 @@ from threefold.accounts.rules import allowed
 from threefold.insight import access, private_views, services
 from threefold.insight.core.ctdc import CtdcFormatError, Problem
 from threefold.insight.models import Dataset
+from threefold.insight.uploads import SizeLimit, limit_uploads
 
 # A file with thousands of bad lines lists this many problems; the count of the rest is given.
 PROBLEMS_SHOWN = 200
@@ -70,25 +70,6 @@ def sha256_of_upload(upload: UploadedFile) -> str:
     for chunk in upload.chunks():
         digest.update(chunk)
     return digest.hexdigest()
-
-
-class SizeLimit(FileUploadHandler):
-    """Drops an uploaded file as soon as it passes ``limit`` bytes, before the handlers after it (memory or
-    temporary file) store the rest: ``exceeded`` then says why the form has no file."""
-
-    def __init__(self, request: HttpRequest, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.exceeded = False
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > self.limit:
-            self.exceeded = True
-            raise SkipFile  # Django closes (and deletes) what was stored of this file and skips the rest
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None  # the next handler makes the file
 
 
 class ImportForm(forms.Form):
@@ -162,18 +143,14 @@ def _importer(request: HttpRequest) -> Actor:
     return actor
 
 
-# Django reads a POST body (and writes its files out) the first time anything asks for request.POST, which the
-# CSRF middleware does before the view. So this view is exempt from the middleware's check only to put the
-# size limit in front of the upload handlers first; the check itself is then made by csrf_protect on the view
-# that reads the form, before anything is read from it. Nobody without the role gets that far.
+# Exempt from the CSRF middleware only so that the size limit comes first; csrf_protect on the inner view checks
+# the token (threefold.insight.uploads says why). Nobody without the role gets that far.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def import_dataset(request: HttpRequest) -> HttpResponse:
     actor = _importer(request)
     limit = settings.THREEFOLD_MAX_DATASET_UPLOAD
-    size_limit = SizeLimit(request, limit)
-    request.upload_handlers.insert(0, size_limit)
-    return _import_form(request, actor, size_limit)
+    return _import_form(request, actor, limit_uploads(request, limit))
 
 
 @csrf_protect
