@@ -25,7 +25,7 @@ from django_tasks import task
 from threefold.insight import services
 from threefold.insight.core.mse import Analysis, Lists, MseError, all_pairs, analyse, estimate, stepwise
 from threefold.insight.core.mse_bootstrap import bootstrap
-from threefold.insight.management.commands.mse import LEVELS, result_json
+from threefold.insight.core.mse_report import LEVELS, result_json
 
 # The thresholds of the sensitivity table, with the chosen one added: 0.001 was SparseMSE's default before
 # 2.0, 0.02 is today's (chosen by simulation, JASA 2021 section 4.3), 0.05 and 0.1 are looser.

@@ -43,13 +43,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from threefold.insight.core.mse import DEFAULT_PTHRESH, Analysis, Lists, MseError, analyse
 from threefold.insight.core.mse_bootstrap import DEFAULT_SEED, Bootstrap, bootstrap
 from threefold.insight.core.mse_input import TableInputError, read_table
+from threefold.insight.core.mse_report import LEVELS, METHOD, percent, result_json
 
 BAR_WIDTH = 30
-LEVELS = (0.95, 0.80)
-METHOD = (
-    "SparseMSE stepwise log-linear model (Chan, Silverman & Vincent 2021): forward selection of two-list "
-    "effects by Poisson p-value, lists that never overlap as a minus-infinity effect"
-)
 
 
 def read_lists(path: Path) -> Lists:
@@ -63,53 +59,6 @@ def read_lists(path: Path) -> Lists:
         raise CommandError(f"{path.name} is not a UTF-8 text file.") from error
     except TableInputError as error:
         raise CommandError(str(error)) from error
-
-
-def _percent(level: float) -> str:
-    return f"{level:.0%}"
-
-
-def result_json(path: Path, analysis: Analysis, boot: Bootstrap | None) -> dict[str, Any]:
-    table = analysis.cleaned.table
-    fitted = analysis.selection.fit
-    estimate = analysis.estimate
-    return {
-        "method": METHOD,
-        "file": path.name,
-        "pthresh": analysis.pthresh,
-        "lists": list(table.names),
-        "removed_lists": [{"name": r.name, "reason": r.reason} for r in analysis.cleaned.removed],
-        "cases_observed": table.observed,
-        "cases_only_on_removed_lists": analysis.cleaned.only_on_removed,
-        "model": {
-            "pairs": [
-                {
-                    "lists": [table.names[step.pair[0]], table.names[step.pair[1]]],
-                    "step": number,
-                    "p_value": step.p_value,
-                    "observed": step.observed,
-                    "expected": step.expected,
-                    "never_overlap": step.pair in fitted.empty_pairs,
-                }
-                for number, step in enumerate(analysis.selection.steps, start=1)
-            ],
-            "aic": fitted.aic,
-            "deviance": fitted.deviance,
-        },
-        "estimate": {"total": estimate.total, "dark_figure": estimate.dark_figure},
-        "model_conditional": {_percent(level): list(estimate.interval(level)) for level in LEVELS},
-        "bootstrap": None
-        if boot is None
-        else {
-            "replicates": len(boot.replicates),
-            "seed": boot.seed,
-            "failed": boot.failed,
-            "acceleration": boot.acceleration,
-            "bias_correction": boot.bias_correction,
-            "bca": {_percent(level): list(boot.bca_interval(level)) for level in LEVELS},
-            "percentile": {_percent(level): list(boot.percentile_interval(level)) for level in LEVELS},
-        },
-    }
 
 
 def result_text(path: Path, analysis: Analysis, boot: Bootstrap | None) -> str:
@@ -161,7 +110,7 @@ def result_text(path: Path, analysis: Analysis, boot: Bootstrap | None) -> str:
 
 
 def _interval_line(level: float, interval: tuple[float, float]) -> str:
-    return f"  {_percent(level)}: {interval[0]:,.0f} to {interval[1]:,.0f}"
+    return f"  {percent(level)}: {interval[0]:,.0f} to {interval[1]:,.0f}"
 
 
 class Command(BaseCommand):
