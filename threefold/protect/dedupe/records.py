@@ -8,6 +8,7 @@ disagreement on day and month.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -15,7 +16,7 @@ from typing import Any
 
 from threefold.vault import names
 
-__all__ = ["COLUMNS", "BirthPrecision", "DedupeRecord", "prepare", "prepare_all"]
+__all__ = ["ADDRESS_PARTS", "COLUMNS", "BirthPrecision", "DedupeRecord", "prepare", "prepare_all", "token_digest"]
 
 
 class BirthPrecision(StrEnum):
@@ -72,8 +73,10 @@ COLUMNS: dict[str, str] = {
     "name_sorted": "VARCHAR",  # sorted transliterated tokens of given + family names
     "name_phonetic": "VARCHAR",  # sorted Metaphone codes of the same
     "name_keys": "VARCHAR[]",  # name_sorted of the full name and of every alias
-    "name_tokens": "VARCHAR[]",  # every token of the full name and the aliases
-    "phonetic_tokens": "VARCHAR[]",  # every Metaphone code of the full name and the aliases
+    # Every token, and every Metaphone code, of the full name and the aliases, as 64-bit digests: set tests on
+    # integers cost DuckDB about half as much as on strings, and these are the model's most frequent tests.
+    "name_tokens": "BIGINT[]",
+    "phonetic_tokens": "BIGINT[]",
     "first_token": "VARCHAR",  # first and last token of name_sorted (order-independent)
     "last_token": "VARCHAR",
     "first_code": "VARCHAR",  # first and last of the sorted phonetic codes (order-independent)
@@ -88,7 +91,19 @@ COLUMNS: dict[str, str] = {
     "sex": "VARCHAR",
     "citizenships": "VARCHAR[]",
     "address": "VARCHAR",  # street, locality, postcode and region as ONE normalised string
+    "street": "VARCHAR",  # and its parts, normalised, for "most parts the same" within the one comparison
+    "locality": "VARCHAR",
+    "postcode": "VARCHAR",
+    "region": "VARCHAR",
 }
+
+
+ADDRESS_PARTS = ("street", "locality", "postcode", "region")
+
+
+def token_digest(token: str) -> int:
+    """A stable signed 64-bit digest of a token (the same in every process, unlike ``hash``)."""
+    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 def _or_none(value: str) -> str | None:
@@ -106,20 +121,17 @@ def prepare(record: DedupeRecord) -> dict[str, Any]:
     given = names.normalise_text(record.given_names).split()
     family = names.normalise_text(record.family_names).split()
     year, month, day, precision = record.birth()
-    address = " ".join(
-        part
-        for part in (
-            names.normalise_text(p) for p in (record.street, record.locality, record.postcode, record.region)
-        )
-        if part
-    )
+    parts = [
+        names.normalise_text(p) for p in (record.street, record.locality, record.postcode, record.region)
+    ]
+    address = " ".join(part for part in parts if part)
     return {
         "record_id": record.record_id,
         "name_sorted": _or_none(" ".join(main_tokens)),
         "name_phonetic": _or_none(" ".join(main_codes)),
         "name_keys": keys or None,
-        "name_tokens": tokens or None,
-        "phonetic_tokens": codes or None,
+        "name_tokens": [token_digest(token) for token in tokens] or None,
+        "phonetic_tokens": [token_digest(code) for code in codes] or None,
         "first_token": main_tokens[0] if main_tokens else None,
         "last_token": main_tokens[-1] if main_tokens else None,
         "first_code": main_codes[0] if main_codes else None,
@@ -134,6 +146,10 @@ def prepare(record: DedupeRecord) -> dict[str, Any]:
         "sex": _or_none(record.sex.strip().casefold()),
         "citizenships": sorted({c.strip().upper() for c in record.citizenships if c.strip()}) or None,
         "address": _or_none(address),
+        **{
+            name: _or_none(part)
+            for name, part in zip(("street", "locality", "postcode", "region"), parts, strict=True)
+        },
     }
 
 

@@ -1,7 +1,8 @@
 """Train the model on the records themselves (EM, no labels), score candidate pairs, band them, cluster them.
 
 Training: u by random sampling with a fixed seed, the prior from a near-certain deterministic rule, m by EM on
-the training blocking rules; then the "else" levels listed in ``settings.TEMPERED`` are capped. Everything runs
+the training blocking rules (a rule EM cannot use leaves the levels' priors); then the "else" levels listed in
+``settings.TEMPERED`` are capped, and so are the year-only date levels (``settings.YEAR_ONLY``). Everything runs
 in an in-memory DuckDB connection that is closed at the end; nothing is written to disk. The same records and
 seed give the same pairs and probabilities (rounded to 6 decimals).
 """
@@ -11,8 +12,9 @@ from __future__ import annotations
 import copy
 import logging
 import math
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -20,7 +22,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
-from splink.internals import expectation_maximisation as _em
+from splink.internals.exceptions import SplinkException  # only to catch it: Splink exports no exceptions
 
 from threefold.protect.dedupe import settings as model
 from threefold.protect.dedupe.records import COLUMNS, DedupeRecord, prepare_all
@@ -34,7 +36,7 @@ POSSIBLE_FROM = 0.5
 # A full name and a full date of birth both equal: nearly always the same person; used only to set the prior.
 DETERMINISTIC_RULES = ('l."name_sorted" = r."name_sorted" AND l."dob" = r."dob"',)
 DETERMINISTIC_RECALL = 0.5
-U_MAX_PAIRS = 2e6
+U_MAX_PAIRS = 1e6
 
 
 class Band(StrEnum):
@@ -51,7 +53,12 @@ class Pair:
     band: Band
 
 
-_ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "VARCHAR[]": pa.list_(pa.string())}
+_ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int32(),
+    "VARCHAR[]": pa.list_(pa.string()),
+    "BIGINT[]": pa.list_(pa.int64()),
+}
 
 
 def _table(records: Sequence[DedupeRecord]) -> pa.Table:
@@ -81,62 +88,85 @@ def temper(trained: dict[str, Any], caps: dict[str, float]) -> dict[str, Any]:
     return settings
 
 
-def _train(linker: Linker, *, seed: int, training_rules: Iterable[str]) -> None:
+def year_agreement(years: Sequence[int | None], within: int) -> float:
+    """The chance that two different records' birth years are at most ``within`` apart (records without one aside)."""
+    counts = Counter(year for year in years if year is not None)
+    n = sum(counts.values())
+    if n < 2:
+        return 0.0
+    close = sum(
+        count * (counts.get(year + delta, 0) - (delta == 0))
+        for year, count in counts.items()
+        for delta in range(-within, within + 1)
+    )
+    return close / (n * (n - 1))
+
+
+def bound_year_levels(trained: dict[str, Any], chance: dict[str, float]) -> dict[str, Any]:
+    """Cap the Bayes factor of each date level in ``chance`` (label -> probability p that two strangers' birth
+    years agree that well) at 1/p: agreeing years alone carry at most log2(1/p) bits, whatever EM learnt."""
+    settings = copy.deepcopy(trained)
+    for comparison in settings["comparisons"]:
+        if comparison["output_column_name"] != model.DATE_OF_BIRTH["output_column_name"]:
+            continue
+        for level in comparison["comparison_levels"]:
+            p = chance.get(level.get("label_for_charts", ""))
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if p and isinstance(m, float) and isinstance(u, float) and m > u / p:
+                level["u_probability"] = m * p
+    return settings
+
+
+def _train(linker: Linker, *, seed: int, training_rules: Iterable[str]) -> list[str]:
+    """Train in place; return the training rules that could not be used (the priors stand for what they train)."""
     # With no deterministic match at all, Splink raises: keep the settings' prior then.
-    with suppress(Exception):
+    with suppress(SplinkException, ValueError):
         linker.training.estimate_probability_two_random_records_match(
             list(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
         )
-    linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
-    with _m_u_floor():
-        for rule in training_rules:
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed, num_chunks=1)
+    skipped = []
+    for rule in training_rules:
+        # A rule that selects no pair raises EMTrainingException. On a few hundred records EM can also drive a
+        # level's m to exactly 0 (seen only among clear non-matches), which Splink refuses with ValueError. Splink
+        # applies a session's estimates only when it ends well, so the model then keeps the levels' priors
+        # (settings._level) for what that rule would have trained: a small organisation still gets a model.
+        try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
-
-
-# Splink 5 refuses an m probability that EM drove to 0.0 (a level seen only among clear non-matches, common on a
-# few hundred records) and aborts the whole training. Floor such values instead: the level then counts strongly,
-# not infinitely, against a match. Patched only while EM runs (not thread-safe; training is single-threaded).
-M_U_FLOOR = 1e-5
-
-
-@contextmanager
-def _m_u_floor() -> Iterator[None]:
-    original = _em.m_u_records_to_lookup_dict
-
-    def floored(m_u_records: list[dict[str, Any]]) -> dict[str, dict[int, Any]]:
-        for record in m_u_records:
-            for key in ("m_probability", "u_probability"):
-                value = record.get(key)
-                if isinstance(value, float) and value < M_U_FLOOR:
-                    record[key] = M_U_FLOOR
-        return original(m_u_records)
-
-    _em.m_u_records_to_lookup_dict = floored
-    try:
-        yield
-    finally:
-        _em.m_u_records_to_lookup_dict = original
+        except (SplinkException, ValueError) as error:
+            logger.info("training rule %s not used: %s", rule, str(error).splitlines()[0])
+            skipped.append(rule)
+    return skipped
 
 
 def score(
-    table: pa.Table,
+    table: pa.Table | Sequence[pa.Table],
     settings: dict[str, Any],
     *,
     seed: int,
     threshold: float,
     training_rules: Iterable[str],
     caps: dict[str, float],
+    year_only: dict[str, int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Train a model on ``table`` and return Splink's scored pairs (as dicts) at or above ``threshold``."""
+    """Train a model on ``table`` and return Splink's scored pairs (as dicts) at or above ``threshold``.
+
+    Two tables with a "link_only" model are linked instead of de-duplicated (the FEBRL4 bench)."""
     connection = duckdb.connect(":memory:")
     try:
         db_api = DuckDBAPI(connection)
-        frame = db_api.register(table)
-        linker = Linker(frame, settings, log_level=None)
+        tables = [table] if isinstance(table, pa.Table) else list(table)
+        frames = [db_api.register(t, dataset_display_name=f"list_{i}") for i, t in enumerate(tables)]
+        data = frames if len(frames) > 1 else frames[0]
+        linker = Linker(data, settings, log_level=None)
         _train(linker, seed=seed, training_rules=training_rules)
-        if caps:
-            trained = linker.misc.save_model_to_json()
-            linker = Linker(frame, temper(trained, caps), log_level=None)
+        trained = linker.misc.save_model_to_json()
+        if year_only:
+            years = [year for t in tables for year in t.column("birth_year").to_pylist()]
+            chance = {label: year_agreement(years, within) for label, within in year_only.items()}
+            trained = bound_year_levels(trained, chance)
+        # The same comparisons as the first linker, which validated them: only m and u changed.
+        linker = Linker(data, temper(trained, caps), log_level=None, validate_settings=False)
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         return predictions.as_record_list()
     finally:
@@ -162,6 +192,7 @@ def find_duplicates(
         threshold=possible_from,
         training_rules=model.TRAINING_BLOCKING_RULES,
         caps=model.TEMPERED,
+        year_only=model.YEAR_ONLY,
     )
     pairs = []
     for row in rows:
