@@ -175,9 +175,7 @@ def test_only_yaml_files_are_accepted(supervisor: Actor, client_for: ClientFor) 
     assert "The submitted file is empty" in _text(response)
 
 
-def test_yaml_aliases_are_refused_before_they_expand(
-    supervisor: Actor, client_for: ClientFor
-) -> None:
+def test_yaml_aliases_are_refused_before_they_expand(supervisor: Actor, client_for: ClientFor) -> None:
     """Nested aliases describe billions of values in a few hundred bytes; the schema check would write them all
     into its messages. The engine's loader refuses them, with the line."""
     lines = ['  - &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

@@ -231,3 +231,26 @@ permissions.add_rule("protect.configure_retention", has_role(Role.ORG_ADMIN))
 
 def allowed(actor: Actor, permission: str, obj: Any = None) -> bool:
     return permissions.test_rule(permission, actor, obj)
+
+
+# ---- De-duplication review within an organisation (threefold/protect/duplicate_services.py, ADR 0021) ---------
+# Scanning for duplicates, reading the pairs side by side, merging, dismissing and undoing are one supervisor's
+# job in their own organisation. Callers pass an object of the organisation (a pair, a merge, a scan, or the
+# supervisor's own membership for the queue itself).
+permissions.add_rule("protect.review_duplicates", has_role(Role.SUPERVISOR) & same_organisation)
+
+
+# --- Privacy-preserving record linkage (issue 6; threefold/insight/linkage_*.py, ADR 0022) -----------------------
+# Encoding sets are personal data: keyed Bloom filters of names and dates of birth that the other party, holding
+# the same secret, can test guesses against. Making, importing, exporting and deleting them, and starting a run
+# that reads them, is the data steward's work: analysts of the organisation only. Not supervisors: they hold the
+# caseload and break-the-glass access, and with linkage as well they could learn which of their people another
+# organisation knows; keeping the two apart is the point of a data steward role. Not org admins: they manage
+# members and budgets and need no personal data for that. A run's result is counts by list combination only, a
+# statistic like an estimate: every statistics reader of the organisation (analysts, supervisors, org admins)
+# reads it, and those who make estimates (analysts, supervisors) can start one from it.
+linkage_analyst = has_role(Role.ANALYST)
+permissions.add_rule("insight.linkage", linkage_analyst)
+permissions.add_rule("insight.use_encoding_set", linkage_analyst & same_organisation)
+permissions.add_rule("insight.view_linkage_run", statistics_reader & same_organisation)
+permissions.add_rule("insight.change_linkage_run", linkage_analyst & same_organisation)

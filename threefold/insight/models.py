@@ -8,11 +8,15 @@ k-anonymised microdata (CTDC); they hold no names and are not sealed, but they a
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from threefold.accounts.models import Organisation
+from threefold.vault import sealed
 
 
 class DatasetKind(models.TextChoices):
@@ -167,6 +171,164 @@ class Estimate(models.Model):
     @property
     def percent(self) -> int:
         """How much of the work is done, 0 to 100 (rounded down: 100 only when it is all done)."""
+        if self.status == EstimateStatus.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, 100 * self.progress_done // self.progress_total)
+
+
+# --- Privacy-preserving record linkage (issue 6): encoding sets and linkage runs ----------------------------------
+# Encodings are personal data (threefold.insight.core.pprl, ADR 0022): every byte of them, and the list of whose
+# they are, is sealed under the organisation's data key, read only through threefold.insight.linkage_access and
+# deleted when it expires (manage.py purge_expired_encodings).
+
+
+def new_encoding_set_reference() -> str:
+    """A random reference, fixed before the first save: the sealed columns are bound to it."""
+    return "E-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10))
+
+
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+class EncodingSource(models.TextChoices):
+    MADE = "made", _("Made here")
+    IMPORTED = "imported", _("Imported")
+
+
+class EncodingSet(models.Model):
+    """One list of keyed Bloom-filter encodings, made here from the organisation's own people or imported from a
+    file another party made with the same linkage secret.
+
+    ``data`` is the encoding file (threefold.insight.core.pprl.files) as written or as received, sealed. For a set
+    made here ``mapping`` (sealed) says which person each position is, so that a run can leave out anyone
+    erased or no longer consenting since; it is never exported. The linkage secret is never kept: while a set is
+    waiting for the worker that makes it, ``pending_secret`` hands it over sealed, and the worker erases it
+    before anything else (linkage_services.take_secret). ``key_check`` and ``fingerprint`` are one-way values
+    derived from the secret: equal for sets made with the same secret and schema, revealing nothing of it.
+    """
+
+    reference = models.CharField(
+        max_length=16, unique=True, default=new_encoding_set_reference, editable=False
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="encoding_sets")
+    label = models.CharField(_("name"), max_length=120)
+    source = models.CharField(_("source"), max_length=10, choices=EncodingSource.choices)
+    schema_name = models.CharField(max_length=60)
+    schema_version = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of the schema and the key check value
+    key_check = models.CharField(_("key check"), max_length=32)
+    file_id = models.CharField(
+        max_length=32, blank=True
+    )  # the file's random id (its header), once there is one
+    record_count = models.PositiveIntegerField(_("records"), default=0)
+    left_out = models.PositiveIntegerField(
+        default=0
+    )  # made here: people without a statistics consent in force
+    data = models.BinaryField(null=True)
+    mapping = models.BinaryField(null=True)
+    pending_secret = models.BinaryField(null=True)
+    valid_days = models.PositiveSmallIntegerField(default=30)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=EstimateStatus.choices, default=EstimateStatus.QUEUED
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "file_id"],
+                condition=~models.Q(file_id=""),
+                name="insight_encodingset_one_file_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_days__gte=1) & models.Q(valid_days__lte=90),
+                name="insight_encodingset_valid_1_90_days",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (EstimateStatus.DONE, EstimateStatus.FAILED)
+
+    @property
+    def usable(self) -> bool:
+        return self.status == EstimateStatus.DONE and self.expires_at > timezone.now()
+
+    @property
+    def percent(self) -> int:
+        if self.status == EstimateStatus.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, 100 * self.progress_done // self.progress_total)
+
+    @property
+    def key_check_short(self) -> str:
+        """The first 8 hex digits of the key check, in two groups: what people compare by telephone."""
+        return f"{self.key_check[:4]} {self.key_check[4:8]}"
+
+
+ENCODING_DATA_CONTEXT = sealed.register(EncodingSet, "data", row_field="reference")
+ENCODING_MAPPING_CONTEXT = sealed.register(EncodingSet, "mapping", row_field="reference")
+ENCODING_SECRET_CONTEXT = sealed.register(EncodingSet, "pending_secret", row_field="reference")
+
+
+class LinkageRun(models.Model):
+    """A comparison of two or more encoding sets made with the same secret, and what it found: counts of people
+    by the lists they are on (capture histories), never who they are nor which records matched."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="linkage_runs")
+    name = models.CharField(_("name"), max_length=120)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    set_ids = models.JSONField()  # the encoding sets compared, in order (they may be gone since: expired)
+    lists = models.JSONField(_("lists"))  # their names at the time, in the same order
+    threshold = models.FloatField(_("Dice threshold"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=EstimateStatus.choices, default=EstimateStatus.QUEUED
+    )
+    stage = models.CharField(max_length=20, blank=True)  # reading | comparing | deciding
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    # {"histories": [[0 or 1 per list..., count], ...], "records": [...], "method": ..., ...}: counts only.
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(threshold__gt=0) & models.Q(threshold__lte=1),
+                name="insight_linkagerun_threshold_0_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (EstimateStatus.DONE, EstimateStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
         if self.status == EstimateStatus.DONE:
             return 100
         if not self.progress_total:

@@ -42,7 +42,8 @@ def _visible(actor: Actor) -> QuerySet[Person]:
         organisation_id=actor.organisation_id,
         pk__in=[int(pk) for pk in granted_ids(actor, PERSON, personal=True)],
     )
-    return Person.objects.filter(own | shared).distinct()
+    # A record merged into another is the same person's other record: it is reached through the kept one only.
+    return Person.objects.filter(own | shared).filter(merged_into__isnull=True).distinct()
 
 
 def my_persons(actor: Actor) -> list[OpenedPerson]:
@@ -76,9 +77,9 @@ def caseload(actor: Actor) -> QuerySet[Person]:
     """Supervisors see their organisation's whole caseload as references and assignments, never identities."""
     if not allowed(actor, "protect.view_caseload"):
         return Person.objects.none()
-    return Person.objects.filter(organisation_id=actor.org_id, erased_at__isnull=True).prefetch_related(
-        "assigned_to"
-    )
+    return Person.objects.filter(
+        organisation_id=actor.org_id, erased_at__isnull=True, merged_into__isnull=True
+    ).prefetch_related("assigned_to")
 
 
 def get_person_for_supervision(actor: Actor, reference: str) -> Person:
@@ -240,7 +241,7 @@ def possible_duplicates(actor: Actor, identity: Identity) -> DuplicateReport:
         raise PermissionDenied
     validate(identity, today=timezone.localdate())
     digest: Digest = cache(lambda value, kind: sealed.blind(value, kind=kind))
-    own_organisation = Person.objects.filter(organisation_id=actor.org_id)
+    own_organisation = Person.objects.filter(organisation_id=actor.org_id, merged_into__isnull=True)
     if actor.reads_identities:
         report = _report_for_reader(actor, identity, digest, own_organisation)
     else:
@@ -266,7 +267,10 @@ def _report_for_reader(
     ]
     # Other organisations' demonstration records are fictitious: a match with one would only mislead.
     elsewhere = (
-        Person.objects.exclude(organisation_id=actor.org_id).exclude(is_demo=True).exclude(pk__in=visible_ids)
+        Person.objects.exclude(organisation_id=actor.org_id)
+        .exclude(is_demo=True)
+        .exclude(pk__in=visible_ids)
+        .filter(merged_into__isnull=True)
     )
     return DuplicateReport(tuple(visible), tuple(restricted), _blind_match(elsewhere, identity, digest))
 
@@ -322,3 +326,68 @@ def erased_for_supervision(actor: Actor, reference: str) -> Person | None:
     return Person.objects.filter(
         organisation_id=actor.org_id, reference=reference, erased_at__isnull=False
     ).first()
+
+
+# ---- records merged into another (duplicate_services.merge) ---------------------------------------------------
+
+
+def kept_record(person: Person) -> Person:
+    """The record ``person`` was merged into, following merges of merges; ``person`` itself if not merged."""
+    seen = {person.pk}
+    while person.merged_into_id is not None and person.merged_into_id not in seen:
+        seen.add(person.merged_into_id)
+        person = Person.objects.get(pk=person.merged_into_id)
+    return person
+
+
+def merged_into_for(actor: Actor, reference: str) -> Person | None:
+    """For a merged record of the actor's organisation: the record it now lives on, if the actor may open that
+    one or supervises the organisation (who sees references anyway). None otherwise: a 404 for the caller."""
+    if actor.organisation_id is None:
+        return None
+    merged = Person.objects.filter(
+        organisation_id=actor.org_id, reference=reference, merged_into__isnull=False, erased_at__isnull=True
+    ).first()
+    if merged is None:
+        return None
+    kept = kept_record(merged)
+    if kept.erased_at is not None:
+        return None
+    if _visible(actor).filter(pk=kept.pk).exists() or allowed(actor, "protect.view_caseload"):
+        return kept
+    return None
+
+
+def merged_records_of(person: Person) -> list[Person]:
+    """Every record merged into ``person``, directly or through a record merged into one of them, oldest first.
+
+    For erasure and export of the kept person (subject_data): no scoping and no audit here, the caller has both.
+    """
+    found: list[Person] = []
+    frontier = [person.pk]
+    seen = {person.pk}
+    while frontier:
+        children = list(Person.objects.filter(merged_into_id__in=frontier).order_by("created_at", "pk"))
+        children = [child for child in children if child.pk not in seen]
+        seen.update(child.pk for child in children)
+        found.extend(children)
+        frontier = [child.pk for child in children]
+    return found
+
+
+def other_records(actor: Actor, opened: OpenedPerson) -> list[OpenedPerson]:
+    """The records merged into an opened person: the same person recorded again, read like the person itself.
+
+    Whoever may open the kept record reads these (they are the same person); each one read is audited as a
+    view of that record, so its own "who saw this record" history is complete.
+    """
+    merged = [person for person in merged_records_of(opened.person) if person.identity]
+    others = _open_many(merged)
+    for other in others:
+        audit.record(
+            actor,
+            Action.VIEW,
+            other.person,
+            purpose=f"other record of {opened.person.reference}",
+        )
+    return others

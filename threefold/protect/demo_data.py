@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
 from anyascii import anyascii
 from faker import Faker
@@ -119,3 +120,48 @@ def demo_case(index: int, person: DemoPerson) -> DemoCase:
         f"{given} would like to talk to a lawyer before deciding about the police.",
     )
     return DemoCase(context, _DEMO_MOVES[: index % (len(_DEMO_MOVES) + 1)], notes)
+
+
+# People known to both demo NGOs, each recorded the way that organisation wrote it down, so that record linkage
+# between the two (threefold/insight/linkage_*.py) has an overlap to find: another script, the family name first,
+# accents dropped, a misspelling, a longer form of the name, an estimated age instead of a date of birth. All
+# consented to be counted in statistics. Kept apart from `demo_people` (whose shelter list other tests count).
+_SHARED: tuple[tuple[Identity, Identity], ...] = (
+    (
+        Identity("Наталья", "Ковальчук", date_of_birth=date(1994, 3, 12), gender="Feminine"),
+        Identity("Natalia", "Kovalchuk", date_of_birth=date(1994, 3, 12), gender="Feminine"),
+    ),
+    (
+        Identity("Thi Lan", "Nguyen", date_of_birth=date(1999, 7, 21), gender="Feminine"),
+        Identity("Nguyen", "Thi Lan", date_of_birth=date(1999, 7, 21), gender="Feminine"),
+    ),
+    (
+        Identity("José María", "Gutiérrez", date_of_birth=date(1988, 11, 2), gender="Masculine"),
+        Identity("Jose Maria", "Gutierrez", date_of_birth=date(1988, 11, 2), gender="Masculine"),
+    ),
+    (
+        Identity("Ioana", "Popescu", date_of_birth=date(2001, 5, 30), gender="Feminine"),
+        Identity("Ioana", "Popesku", date_of_birth=date(2001, 5, 30), gender="Feminine"),
+    ),
+    (
+        Identity("Amara", "Okafor", date_of_birth=date(1992, 9, 14), gender="Feminine"),
+        Identity("Amarachi", "Okafor", date_of_birth=date(1992, 9, 14), gender="Feminine"),
+    ),
+    (
+        Identity("Олена", "Бондаренко", date_of_birth=date(1997, 8, 19), gender="Feminine"),
+        Identity(
+            "Olena", "Bondarenko", estimated_age=28, age_estimated_on=date(2025, 6, 1), gender="Feminine"
+        ),
+    ),
+    (
+        Identity("芳", "王", date_of_birth=date(1996, 2, 11), gender="Feminine"),
+        Identity("Fang", "Wang", date_of_birth=date(1996, 2, 11), gender="Feminine"),
+    ),
+)
+
+
+def demo_shared_people() -> list[DemoPerson]:
+    """The people both demo NGOs know: the shelter's records, then Casa Esperanza's."""
+    return [DemoPerson("shelter", pair[0]) for pair in _SHARED] + [
+        DemoPerson("casa", pair[1]) for pair in _SHARED
+    ]

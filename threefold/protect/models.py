@@ -58,6 +58,12 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     erasure_category = models.CharField(max_length=20, choices=ErasureCategory.choices, blank=True)
+    # Set when a supervisor merged this record into another one of the same person (duplicate_services.merge):
+    # the row keeps its own sealed identity and key, and is left out of every list, search and count; its cases
+    # and what hangs off them moved to the kept record, and ``PersonMerge`` says exactly what, for undo.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -271,3 +277,114 @@ class CaseAttachment(models.Model):
 
 ATTACHMENT_NAME = sealed.register(CaseAttachment, "name", row_field="uid")
 ATTACHMENT_CONTENT = sealed.register(CaseAttachment, "content", row_field="uid")
+
+
+# ---- de-duplication within an organisation (duplicate_services.py, ADR 0021) ---------------------------------
+
+
+class ScanStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ScanNote(models.TextChoices):
+    """Why a scan proposed nothing or stopped, as a code the page words in the reader's language."""
+
+    NONE = "", _("None")
+    FEWER_THAN_TWO = "fewer_than_two", _("Fewer than two records")
+    STARTER_LEFT = "starter_left", _("The member who started it may no longer review duplicates")
+    UNEXPECTED = "unexpected", _("Unexpected error")
+
+
+class DuplicateScan(models.Model):
+    """One run of the de-duplication model over an organisation's records. Counts only, never who."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=ScanStatus.choices, default=ScanStatus.RUNNING)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    records_scanned = models.PositiveIntegerField(default=0)
+    pairs_found = models.PositiveIntegerField(default=0)
+    seed = models.IntegerField()
+    note = models.CharField(max_length=20, choices=ScanNote.choices, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    @property
+    def finished(self) -> bool:
+        return self.status != ScanStatus.RUNNING
+
+
+class PairStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for review")
+    MERGED = "merged", _("Merged")
+    DISMISSED = "dismissed", _("Not the same person")
+
+
+class PairBand(models.TextChoices):
+    LIKELY = "likely", _("Likely the same person")
+    POSSIBLE = "possible", _("Possibly the same person")
+
+
+class DuplicatePair(models.Model):
+    """Two records of one organisation that a scan found may be one person. ``person_a`` has the smaller id, so
+    a pair is stored once; a dismissed pair stays, so that later scans do not propose it again."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    band = models.CharField(max_length=10, choices=PairBand.choices)
+    scan = models.ForeignKey(DuplicateScan, null=True, on_delete=models.SET_NULL, related_name="pairs")
+    status = models.CharField(max_length=10, choices=PairStatus.choices, default=PairStatus.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-probability", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person_a", "person_b"], name="one_duplicate_pair_per_two_persons"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(person_a__lt=models.F("person_b")), name="pair_a_before_b"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status"])]
+
+
+class PersonMerge(models.Model):
+    """A merge of ``merged`` into ``kept`` and the ids of exactly what moved, so that undo moves those back.
+
+    ``moved`` maps a kind ("cases", "consents", "consent_overrides", "screenings", "referrals", "assignments")
+    to the ids moved from the merged record to the kept one (for assignments: the users added to the kept one).
+    """
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    kept = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merges_kept")
+    merged = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merges_merged")
+    pair = models.ForeignKey(
+        DuplicatePair, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    moved = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    @property
+    def moved_counts(self) -> dict[str, int]:
+        return {kind: len(ids) for kind, ids in self.moved.items()}

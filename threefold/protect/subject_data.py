@@ -62,7 +62,7 @@ from threefold.accounts.actor import Actor
 from threefold.accounts.rules import allowed
 from threefold.audit import services as audit
 from threefold.audit.models import Action
-from threefold.protect import access, case_access
+from threefold.protect import access, case_access, duplicate_services
 from threefold.protect.models import (
     DEFAULT_CLOSE_TO_ERASE_MONTHS,
     Case,
@@ -139,12 +139,28 @@ def export_person(actor: Actor, person: Person, *, fmt: str = "json") -> dict[st
         }
         for holding in holdings()
     ]
+    merged = _export_merged_records(person)
+    if merged:
+        sections.append(
+            {
+                "key": MERGED_RECORDS,
+                "title": _("Other records of this person, merged into this one"),
+                "correction": _(
+                    "A record merged by mistake is separated again by undoing the merge, on the page of merges."
+                ),
+                "data": merged,
+            }
+        )
     audit.record(
         actor,
         Action.EXPORT,
         person,
         purpose="copy of the person's data",
-        details={"format": fmt, "sections": [section["key"] for section in sections]},
+        details={
+            "format": fmt,
+            "sections": [section["key"] for section in sections],
+            "merged_records": [record["reference"] for record in merged],
+        },
     )
     return {
         "format": EXPORT_FORMAT,
@@ -154,6 +170,25 @@ def export_person(actor: Actor, person: Person, *, fmt: str = "json") -> dict[st
         "exported_by": actor.label,
         "sections": sections,
     }
+
+
+MERGED_RECORDS = "merged_records"
+
+
+def _export_merged_records(person: Person) -> list[dict[str, Any]]:
+    """Each record merged into ``person`` (the same person recorded again), exported whole like the person."""
+    return [
+        {
+            "reference": merged.reference,
+            "recorded_at": merged.created_at,
+            "sections": [
+                {"key": holding.key, "title": str(holding.title), "data": holding.export(merged)}
+                for holding in holdings()
+            ],
+        }
+        for merged in access.merged_records_of(person)
+        if merged.erased_at is None
+    ]
 
 
 # ---- erasure
@@ -181,6 +216,10 @@ def erase_person(
     records it. ``reason`` must say why in at least 20 characters but is not kept: whatever is kept about an
     erased person outlives the erasure, and a reason is written about them (ADR 0015). ``actor`` is None only
     for a management command, named by ``system_label``.
+
+    Records merged into ``person`` (duplicate_services.merge) are the same person: they are erased with it, each
+    with its own keys and its own tombstone and ``SHRED`` entry, and the duplicate pairs and merges naming any
+    of them are deleted.
     """
     if actor is None and not system_label:
         raise ValueError("a system erasure must name the command that made it")
@@ -194,40 +233,58 @@ def erase_person(
         locked = Person.objects.select_for_update().get(pk=person.pk)
         if locked.erased_at is not None:
             raise ErasureError("reference: this person has already been erased.")
-        try:
-            erased = {holding.key: holding.erase(locked) for holding in reversed(holdings())}
-        except ProtectedError as exc:
-            # An app keeps rows about the person without erasing them: refuse rather than erase half a person.
-            kinds = sorted({row._meta.label_lower for row in exc.protected_objects})
-            raise ErasureError(
-                f"reference: {', '.join(kinds)} still point at this person; their app must register an eraser."
-            ) from None
-        sealed.reseal_subjects(subject=locked.reference)
-        keys = sum(
-            sealed.shred_subject(organisation_id, locked.reference)
-            for organisation_id in {locked.organisation_id} | sealed.subject_organisations(locked.reference)
-        )
-        now = timezone.now()
-        Person.objects.filter(pk=locked.pk).update(
-            identity=None,
-            erased_at=now,
-            erased_by=actor.user if actor else None,
-            erasure_category=category,
-            version=F("version") + 1,
-            updated_at=now,
-        )
-        locked.assigned_to.clear()
-        audit.record(
-            actor,
-            Action.SHRED,
-            locked,
-            purpose="erasure of the person's data",
-            system_label=system_label,
-            organisation_id=locked.organisation_id,
-            details={"category": category, "erased": erased, "keys_destroyed": keys},
-        )
+        others = [other for other in access.merged_records_of(locked) if other.erased_at is None]
+        erased, now = _erase_one(actor, locked, category, system_label)
+        for other in others:
+            _erase_one(actor, other, category, system_label, merged_into=locked.reference)
+        forgotten = duplicate_services.forget([locked, *others])
+        if others or forgotten:
+            erased = {**erased, MERGED_RECORDS: len(others), "duplicate_review": forgotten}
     person.refresh_from_db()
     return Tombstone(person.reference, now, actor.label if actor else system_label, category, erased)
+
+
+def _erase_one(
+    actor: Actor | None, person: Person, category: str, system_label: str, *, merged_into: str = ""
+) -> tuple[dict[str, int], datetime]:
+    """Erase one person inside ``erase_person``'s transaction: registered erasers, keys, tombstone, audit."""
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    try:
+        erased = {holding.key: holding.erase(locked) for holding in reversed(holdings())}
+    except ProtectedError as exc:
+        # An app keeps rows about the person without erasing them: refuse rather than erase half a person.
+        kinds = sorted({row._meta.label_lower for row in exc.protected_objects})
+        raise ErasureError(
+            f"reference: {', '.join(kinds)} still point at this person; their app must register an eraser."
+        ) from None
+    sealed.reseal_subjects(subject=locked.reference)
+    keys = sum(
+        sealed.shred_subject(organisation_id, locked.reference)
+        for organisation_id in {locked.organisation_id} | sealed.subject_organisations(locked.reference)
+    )
+    now = timezone.now()
+    Person.objects.filter(pk=locked.pk).update(
+        identity=None,
+        erased_at=now,
+        erased_by=actor.user if actor else None,
+        erasure_category=category,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    locked.assigned_to.clear()
+    details: dict[str, Any] = {"category": category, "erased": erased, "keys_destroyed": keys}
+    if merged_into:
+        details["merged_into"] = merged_into
+    audit.record(
+        actor,
+        Action.SHRED,
+        locked,
+        purpose="erasure of the person's data",
+        system_label=system_label,
+        organisation_id=locked.organisation_id,
+        details=details,
+    )
+    return erased, now
 
 
 def erasable(actor: Actor, reference: str) -> Person:
@@ -272,7 +329,9 @@ def retention_plan(organisation_id: int, *, today: date) -> RetentionPlan:
     cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=30 * months), datetime.min.time()))
     unfinished = Case.objects.filter(~Q(stage=CaseStage.CLOSED) | Q(closed_at__isnull=True))
     candidates = (
-        Person.objects.filter(organisation_id=organisation_id, erased_at__isnull=True)
+        Person.objects.filter(
+            organisation_id=organisation_id, erased_at__isnull=True, merged_into__isnull=True
+        )
         .exclude(pk__in=unfinished.values("person_id"))
         .annotate(last_closed=Max("cases__closed_at"))
         .filter(last_closed__lt=cutoff)  # NULL (no case at all) is never before the cutoff

@@ -1,12 +1,29 @@
 from django.urls import path
 
-from threefold.protect import attachment_views, case_views, dashboard_views, nrm_views, subject_views, views
+from threefold.protect import (
+    attachment_views,
+    case_views,
+    dashboard_views,
+    duplicate_views,
+    nrm_views,
+    subject_views,
+    views,
+)
 
 app_name = "protect"
 urlpatterns = [
     path("", views.home, name="home"),
     path("people/new/", views.add_person, name="add_person"),
     path("caseload/", views.caseload, name="caseload"),
+    path("duplicates/", duplicate_views.queue, name="duplicates"),
+    path("duplicates/scan/", duplicate_views.start_scan, name="start_duplicate_scan"),
+    path(
+        "duplicates/scans/<int:pk>/progress/", duplicate_views.scan_progress, name="duplicate_scan_progress"
+    ),
+    path("duplicates/<int:pk>/merge/", duplicate_views.merge, name="merge_duplicates"),
+    path("duplicates/<int:pk>/dismiss/", duplicate_views.dismiss, name="dismiss_duplicates"),
+    path("duplicates/merges/", duplicate_views.merges, name="merges"),
+    path("duplicates/merges/<int:pk>/undo/", duplicate_views.undo, name="undo_merge"),
     path("people/<str:reference>/", views.person, name="person"),
     path("people/<str:reference>/edit/", views.edit_person, name="edit_person"),
     path("people/<str:reference>/break-glass/", views.break_glass, name="break_glass"),

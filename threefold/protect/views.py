@@ -5,7 +5,7 @@ from __future__ import annotations
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +14,7 @@ from threefold.accounts import access as accounts_access
 from threefold.accounts.actor import Actor
 from threefold.accounts.middleware import acting_member
 from threefold.accounts.rules import allowed
-from threefold.protect import access, case_access, services
+from threefold.protect import access, case_access, duplicate_access, services
 from threefold.protect.forms import BreakGlassForm, PersonForm, SearchForm, identity_details, shown_matches
 from threefold.protect.identity import IdentityError
 from threefold.protect.models import Person
@@ -96,13 +96,30 @@ def _add_identity_error(form: PersonForm, exc: IdentityError) -> None:
 @require_http_methods(["GET"])
 def person(request: HttpRequest, reference: str) -> HttpResponse:
     actor = acting_member(request)
-    opened = access.open_person(actor, reference, purpose="case work")
+    try:
+        opened = access.open_person(actor, reference, purpose="case work")
+    except Http404:
+        # A record merged into another answers with the record it lives on now, to those who may know it.
+        kept = access.merged_into_for(actor, reference)
+        if kept is None:
+            raise
+        return render(
+            request,
+            "protect/person_merged.html",
+            {
+                "reference": reference,
+                "kept": kept,
+                "can_open": access.visible_persons(actor).filter(pk=kept.pk).exists(),
+                "can_break_glass": allowed(actor, "protect.break_glass", kept),
+            },
+        )
     return render(
         request,
         "protect/person.html",
         {
             "opened": opened,
             "details": identity_details(opened.identity),
+            "other_records": access.other_records(actor, opened),
             "can_change": allowed(actor, "protect.change_person", opened.person),
             "can_view_history": allowed(actor, "audit.view_history"),
             "cases": case_access.cases_of(actor, reference),
@@ -150,7 +167,12 @@ def caseload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "protect/caseload.html",
-        {"persons": access.caseload(actor)[:500], "assignable": accounts_access.assignable_members(actor)},
+        {
+            "persons": access.caseload(actor)[:500],
+            "assignable": accounts_access.assignable_members(actor),
+            "can_review_duplicates": duplicate_access.may_review(actor),
+            "open_pairs": duplicate_access.open_pair_count(actor),
+        },
     )
 
 

@@ -19,6 +19,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import product
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -447,3 +448,244 @@ def _whisker(x_low: float, x_high: float, y: float, *, clipped: bool, rtl: bool)
             ' stroke-width="2"/>'
         )
     return line + low_cap + high_cap
+
+
+# --- Overlap of lists: an Euler diagram of two lists, a Venn diagram of three (record linkage) --------------------
+
+OVERLAP_MIN_RADIUS = 26  # a circle never smaller than this, so that a number fits in a small list's circle
+OVERLAP_NUMBER = 15  # font size of the counts in the regions
+OVERLAP_CHAR = 9  # width of a digit at that size, roughly
+BOLD_CHAR = 8  # width of a character of 12 px bold text, roughly
+
+
+def lens_area(r1: float, r2: float, d: float) -> float:
+    """The area two circles of radii ``r1``, ``r2`` with centres ``d`` apart have in common."""
+    if d >= r1 + r2:
+        return 0.0
+    if d <= abs(r1 - r2):
+        return math.pi * min(r1, r2) ** 2
+    a1 = r1 * r1 * math.acos(max(-1.0, min(1.0, (d * d + r1 * r1 - r2 * r2) / (2 * d * r1))))
+    a2 = r2 * r2 * math.acos(max(-1.0, min(1.0, (d * d + r2 * r2 - r1 * r1) / (2 * d * r2))))
+    kite = 0.5 * math.sqrt(max(0.0, (-d + r1 + r2) * (d + r1 - r2) * (d - r1 + r2) * (d + r1 + r2)))
+    return a1 + a2 - kite
+
+
+def _centre_distance(r1: float, r2: float, share: float) -> float:
+    """The distance at which the two circles share ``share`` (0 to 1) of the smaller one's area (bisection:
+    the shared area falls as the circles move apart)."""
+    if share <= 0:
+        return r1 + r2 + 12.0  # apart, with a visible gap: nobody is on both
+    if share >= 1:
+        return abs(r1 - r2)  # the smaller circle inside the larger: everyone on it is on both
+    target = share * math.pi * min(r1, r2) ** 2
+    low, high = abs(r1 - r2), r1 + r2
+    for _ in range(60):
+        middle = (low + high) / 2
+        if lens_area(r1, r2, middle) > target:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def _region_number(x: float, y: float, count: int, label: str) -> str:
+    text = f"{count:,}"
+    return (
+        f"<g><title>{escape(label)}</title>"
+        f'<text x="{x:.2f}" y="{y + OVERLAP_NUMBER / 3:.2f}" text-anchor="middle" font-size="{OVERLAP_NUMBER}"'
+        f' font-weight="bold">{escape(text)}</text></g>'
+    )
+
+
+def overlap_diagram(
+    title: str,
+    description: str,
+    lists: Sequence[str],
+    histories: dict[tuple[int, ...], int],
+    *,
+    region_labels: dict[tuple[int, ...], str] | None = None,
+    key_texts: Sequence[str] = (),
+    id_prefix: str = "overlap",
+    rtl: bool = False,
+    heading: bool = True,
+    width: int = 360,
+) -> str:
+    """Who is on which lists, for two lists (an Euler diagram: each circle's area in proportion to its list, the
+    overlap to the share of the smaller list found on the other, never smaller than OVERLAP_MIN_RADIUS) or
+    three (a Venn diagram of equal circles, not to scale). The count of each combination of lists is written in
+    its region; a region too small for its number has it written under the diagram, next to a line pointing
+    at the region. ``histories`` maps (0 or 1 per list) to a count; missing combinations count 0.
+    ``region_labels`` names each region in its tooltip ("On both lists: 12"); ``key_texts`` are written beside
+    each list's colour under the diagram (default: the list's name). Mirrored for right-to-left languages."""
+    if len(lists) not in (2, 3):
+        raise ValueError(f"an overlap diagram shows 2 or 3 lists, not {len(lists)}")
+    if not _ID.match(id_prefix):
+        raise ValueError(f"not a usable id prefix: {id_prefix!r}")
+    counts = {history: int(histories.get(history, 0)) for history in _histories(len(lists))}
+    if any(value < 0 for value in counts.values()):
+        raise ValueError("counts cannot be negative")
+    labels = region_labels or {}
+    keys = list(key_texts) or list(lists)
+    if len(keys) != len(lists):
+        raise ValueError("one key text per list")
+    chart = Chart(title, description, (), (), id_prefix=id_prefix)
+    title_height = TITLE_HEIGHT if heading else 8
+    top = title_height + 4
+    if len(lists) == 2:
+        body, bottom = _euler(lists, counts, labels, top, width, rtl=rtl)
+    else:
+        body, bottom = _venn(lists, counts, labels, top, width, rtl=rtl)
+    legend_top = bottom + 10
+    height = int(legend_top + LINE * len(keys) + 8)
+    out = _head(chart, width, height, rtl=rtl, heading=heading)
+    out += body
+    chars = (width - 40) // CHAR
+    for i, text in enumerate(keys):
+        y = legend_top + i * LINE
+        swatch = width - 20 if rtl else 8
+        label_x = width - 26 if rtl else 26
+        out.append(
+            f'<rect x="{swatch}" y="{y:g}" width="12" height="12" fill="{SERIES_COLOURS[i]}"'
+            ' fill-opacity="0.25"'
+            f' stroke="{SERIES_COLOURS[i]}" stroke-width="2"/>'
+            f'<text x="{label_x}" y="{y + 10:g}">{escape(_clip(text, chars))}</text>'
+        )
+    out.append("</g></svg>")
+    return "\n".join(out) + "\n"
+
+
+def _histories(lists: int) -> list[tuple[int, ...]]:
+    return [history for history in product((0, 1), repeat=lists) if any(history)]
+
+
+def _circle(i: int, x: float, y: float, r: float) -> str:
+    return (
+        f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{r:.2f}" fill="{SERIES_COLOURS[i]}" fill-opacity="0.12"'
+        f' stroke="{SERIES_COLOURS[i]}" stroke-width="2"/>'
+    )
+
+
+def _two_names(first: str, second: str, top: float, width: int, *, rtl: bool) -> list[str]:
+    """The first two lists' names above the diagram, the first at the reading start and the second at the end,
+    each in its circle's colour and within half the width, so that they never run into each other."""
+    half = (width // 2 - 12) // BOLD_CHAR
+    y = top + LINE - 2
+    start, end = (width - 8, 8) if rtl else (8, width - 8)
+    return [
+        f'<text x="{start}" y="{y:g}" font-weight="bold" fill="{SERIES_COLOURS[0]}">'
+        f"{escape(_clip(first, half))}</text>",
+        f'<text x="{end}" y="{y:g}" text-anchor="end" font-weight="bold" fill="{SERIES_COLOURS[1]}">'
+        f"{escape(_clip(second, half))}</text>",
+    ]
+
+
+def _euler(
+    lists: Sequence[str],
+    counts: dict[tuple[int, ...], int],
+    labels: dict[tuple[int, ...], str],
+    top: float,
+    width: int,
+    *,
+    rtl: bool,
+) -> tuple[list[str], float]:
+    only_a, only_b, both = counts[(1, 0)], counts[(0, 1)], counts[(1, 1)]
+    size_a, size_b = only_a + both, only_b + both
+    largest_radius = min((width - 28) / 4, 110.0)  # two equal lists that never meet still fit, with a gap
+    largest = max(size_a, size_b, 1)
+    radius_a = max(OVERLAP_MIN_RADIUS, largest_radius * math.sqrt(size_a / largest))
+    radius_b = max(OVERLAP_MIN_RADIUS, largest_radius * math.sqrt(size_b / largest))
+    smaller = min(size_a, size_b)
+    distance = _centre_distance(radius_a, radius_b, both / smaller if smaller else 0.0)
+    # Centre the shape: A on the reading start, B after it (at the distance found).
+    left = min(-radius_a, distance - radius_b)
+    right = max(radius_a, distance + radius_b)
+    shift = (width - (right - left)) / 2 - left
+    centre_a, centre_b = shift, shift + distance
+    label_room = LINE + 6
+    cy = top + label_room + max(radius_a, radius_b)
+    bottom = cy + max(radius_a, radius_b)
+
+    def x(value: float) -> float:
+        return width - value if rtl else value
+
+    out = [_circle(0, x(centre_a), cy, radius_a), _circle(1, x(centre_b), cy, radius_b)]
+    out += _two_names(lists[0], lists[1], top, width, rtl=rtl)
+    # Each region's stretch of the line through the centres: only A, both, only B.
+    spans: dict[tuple[int, ...], tuple[float, float]] = {
+        (1, 0): (centre_a - radius_a, min(centre_b - radius_b, centre_a + radius_a)),
+        (1, 1): (
+            max(centre_a - radius_a, centre_b - radius_b),
+            min(centre_a + radius_a, centre_b + radius_b),
+        ),
+        (0, 1): (max(centre_a + radius_a, centre_b - radius_b), centre_b + radius_b),
+    }
+    below: list[tuple[float, tuple[int, ...]]] = []
+    for history, (start, end) in spans.items():
+        count = counts[history]
+        needed = len(f"{count:,}") * OVERLAP_CHAR + 6
+        label = labels.get(history, f"{count:,}")
+        if end - start >= needed:
+            out.append(_region_number(x((start + end) / 2), cy, count, label))
+        elif end - start > 0 or count:
+            below.append(((start + end) / 2, history))
+    for n, (position, placed) in enumerate(sorted(below)):
+        y = bottom + 18 + n * (LINE + 2)
+        out.append(
+            f'<line x1="{x(position):.2f}" y1="{cy:.2f}" x2="{x(position):.2f}" y2="{y - OVERLAP_NUMBER + 2:.2f}"'
+            f' stroke="{OUTLINE}" stroke-width="1"/>'
+        )
+        count = counts[placed]
+        out.append(_region_number(x(position), y - 4, count, labels.get(placed, f"{count:,}")))
+    return out, bottom + (18 + len(below) * (LINE + 2) if below else 0)
+
+
+def _venn(
+    lists: Sequence[str],
+    counts: dict[tuple[int, ...], int],
+    labels: dict[tuple[int, ...], str],
+    top: float,
+    width: int,
+    *,
+    rtl: bool,
+) -> tuple[list[str], float]:
+    radius = min(width * 0.23, 100.0)
+    side = radius * 1.05  # distance between centres
+    label_room = LINE + 6
+    gx = width / 2
+    gy = top + label_room + radius + side * math.sqrt(3) / 6
+    centres = [
+        (gx - side / 2, gy - side * math.sqrt(3) / 6),
+        (gx + side / 2, gy - side * math.sqrt(3) / 6),
+        (gx, gy + side * math.sqrt(3) / 3),
+    ]
+
+    def x(value: float) -> float:
+        return width - value if rtl else value
+
+    out = [_circle(i, x(cx), cy, radius) for i, (cx, cy) in enumerate(centres)]
+    (ax, ay), (bx, by), (cx, cy) = centres
+    out += _two_names(lists[0], lists[1], top, width, rtl=rtl)
+    bottom = cy + radius
+    out.append(
+        f'<text x="{x(cx):.2f}" y="{bottom + LINE:.2f}" text-anchor="middle" font-weight="bold"'
+        f' fill="{SERIES_COLOURS[2]}">{escape(_clip(lists[2], (width - 16) // CHAR))}</text>'
+    )
+
+    def away(px: float, py: float, by_: float) -> tuple[float, float]:
+        dx, dy = px - gx, py - gy
+        length = math.hypot(dx, dy) or 1.0
+        return px + dx / length * by_, py + dy / length * by_
+
+    places = {
+        (1, 0, 0): away(ax, ay, radius * 0.45),
+        (0, 1, 0): away(bx, by, radius * 0.45),
+        (0, 0, 1): away(cx, cy, radius * 0.45),
+        (1, 1, 0): away((ax + bx) / 2, (ay + by) / 2, radius * 0.3),
+        (1, 0, 1): away((ax + cx) / 2, (ay + cy) / 2, radius * 0.3),
+        (0, 1, 1): away((bx + cx) / 2, (by + cy) / 2, radius * 0.3),
+        (1, 1, 1): (gx, gy),
+    }
+    for history, (px, py) in places.items():
+        count = counts[history]
+        out.append(_region_number(x(px), py, count, labels.get(history, f"{count:,}")))
+    return out, bottom + LINE + 4

@@ -16,7 +16,15 @@ from typing import Any
 
 from threefold.vault import names
 
-__all__ = ["ADDRESS_PARTS", "COLUMNS", "BirthPrecision", "DedupeRecord", "prepare", "prepare_all", "token_digest"]
+__all__ = [
+    "ADDRESS_PARTS",
+    "COLUMNS",
+    "BirthPrecision",
+    "DedupeRecord",
+    "prepare",
+    "prepare_all",
+    "token_digest",
+]
 
 
 class BirthPrecision(StrEnum):

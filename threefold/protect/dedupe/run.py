@@ -117,26 +117,35 @@ def bound_year_levels(trained: dict[str, Any], chance: dict[str, float]) -> dict
     return settings
 
 
-def _train(linker: Linker, *, seed: int, training_rules: Iterable[str]) -> list[str]:
-    """Train in place; return the training rules that could not be used (the priors stand for what they train)."""
-    # With no deterministic match at all, Splink raises: keep the settings' prior then.
+def _train(
+    data: Any, settings: dict[str, Any], *, seed: int, training_rules: Iterable[str]
+) -> dict[str, Any]:
+    """The trained model (Splink's JSON). A training rule that cannot be used leaves the levels' priors."""
+    linker = Linker(data, settings, log_level=None)
+    # With no deterministic match at all Splink sets the prior to 0 (or raises), which would make every pair
+    # impossible and fail prediction with "math domain error": keep the settings' prior then.
     with suppress(SplinkException, ValueError):
         linker.training.estimate_probability_two_random_records_match(
             list(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
         )
+    if not 0 < linker.misc.save_model_to_json()["probability_two_random_records_match"] < 1:
+        linker = Linker(data, settings, log_level=None, validate_settings=False)
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed, num_chunks=1)
-    skipped = []
+    trained: dict[str, Any] = linker.misc.save_model_to_json()
     for rule in training_rules:
         # A rule that selects no pair raises EMTrainingException. On a few hundred records EM can also drive a
-        # level's m to exactly 0 (seen only among clear non-matches), which Splink refuses with ValueError. Splink
-        # applies a session's estimates only when it ends well, so the model then keeps the levels' priors
-        # (settings._level) for what that rule would have trained: a small organisation still gets a model.
+        # level's m to exactly 0 (seen only among clear non-matches), which Splink refuses with ValueError. A
+        # failed session can leave the linker without the comparisons it was training, so the model goes on
+        # from the last good one, with the priors (settings._level) for what that rule would have trained: a
+        # small organisation still gets a model.
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
         except (SplinkException, ValueError) as error:
             logger.info("training rule %s not used: %s", rule, str(error).splitlines()[0])
-            skipped.append(rule)
-    return skipped
+            linker = Linker(data, trained, log_level=None, validate_settings=False)
+        else:
+            trained = linker.misc.save_model_to_json()
+    return trained
 
 
 def score(
@@ -158,9 +167,7 @@ def score(
         tables = [table] if isinstance(table, pa.Table) else list(table)
         frames = [db_api.register(t, dataset_display_name=f"list_{i}") for i, t in enumerate(tables)]
         data = frames if len(frames) > 1 else frames[0]
-        linker = Linker(data, settings, log_level=None)
-        _train(linker, seed=seed, training_rules=training_rules)
-        trained = linker.misc.save_model_to_json()
+        trained = _train(data, settings, seed=seed, training_rules=training_rules)
         if year_only:
             years = [year for t in tables for year in t.column("birth_year").to_pylist()]
             chance = {label: year_agreement(years, within) for label, within in year_only.items()}
@@ -187,7 +194,7 @@ def find_duplicates(
         return []
     rows = score(
         _table(records),
-        model.dedupe_settings(),
+        model.dedupe_settings(records=len(records)),
         seed=seed,
         threshold=possible_from,
         training_rules=model.TRAINING_BLOCKING_RULES,

@@ -43,7 +43,13 @@ from threefold.insight.core.pprl.compare import (
 )
 from threefold.insight.core.pprl.encode import Encoder, Encodings, SchemaMismatchError
 from threefold.insight.core.pprl.features import DateOfBirth
-from threefold.insight.core.pprl.files import EncodingFile, EncodingFileError, read_encodings, write_encodings
+from threefold.insight.core.pprl.files import (
+    EncodingFile,
+    EncodingFileError,
+    read_encodings,
+    reopen_encodings,
+    write_encodings,
+)
 from threefold.insight.core.pprl.keys import LinkageKey
 from threefold.insight.core.pprl.match import (
     Clusters,
@@ -83,5 +89,6 @@ __all__ = [
     "overlap_from_clusters",
     "overlap_from_matches",
     "read_encodings",
+    "reopen_encodings",
     "write_encodings",
 ]

@@ -245,6 +245,8 @@ def _compare(a: Encodings, b: Encodings | None, threshold: float, blocking: Bloc
     other = a if b is None else b
     a.check_compatible(other)
     collector = _Collector(a, other, threshold)
+    if not len(a) or not len(other):
+        return collector.result(same, 0)  # an empty list: nothing to compare (the year blocks need a row)
     years: tuple[YearBlocks, YearBlocks] | None = None
     if blocking.year is not False:
         if a.blocks is not None and other.blocks is not None:

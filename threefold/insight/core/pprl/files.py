@@ -52,6 +52,7 @@ __all__ = [
     "EncodingFile",
     "EncodingFileError",
     "read_encodings",
+    "reopen_encodings",
     "write_encodings",
 ]
 
@@ -264,11 +265,28 @@ def read_encodings(
         raise EncodingFileError(
             "expired", f"the file claims to be created on {_timestamp(created)}: check clocks"
         )
+    return _body(
+        data, header, start, count, bits, probes if blocks_info is not None else None, created, expires
+    )
+
+
+def _body(
+    data: bytes,
+    header: dict[str, Any],
+    start: int,
+    count: int,
+    bits: int,
+    probes: int | None,
+    created: dt.datetime,
+    expires: dt.datetime,
+) -> EncodingFile:
+    """The encodings and year blocks (``probes`` None: none) after a header already checked."""
+    words = bits // 64
     offset = start
     array = np.frombuffer(data, dtype="<u8", count=count * words, offset=offset).reshape(count, words)
     offset += count * words * 8
     blocks = None
-    if blocks_info is not None:
+    if probes is not None:
         home = np.frombuffer(data, dtype="<u8", count=count, offset=offset)
         offset += count * 8
         probe_keys = np.frombuffer(data, dtype="<u8", count=count * probes, offset=offset).reshape(
@@ -279,6 +297,10 @@ def read_encodings(
         if flags.size and flags.max() > 1:
             raise EncodingFileError("malformed", "wildcard flags must be 0 or 1")
         blocks = YearBlocks(home.astype(np.uint64), probe_keys.astype(np.uint64), flags.astype(bool))
+    described = header.get("schema")
+    if not isinstance(described, dict):
+        described = {}
+    name, schema_version = described.get("name"), described.get("version")
     encodings = Encodings(header["schema_fingerprint"], bits, array.astype(np.uint64), blocks)
     return EncodingFile(
         file_id=_get(header, "file_id", str),
@@ -288,3 +310,40 @@ def read_encodings(
         schema_version=int(schema_version) if isinstance(schema_version, int) else 0,
         encodings=encodings,
     )
+
+
+def reopen_encodings(
+    data: bytes, *, fingerprint: str, bits: int, now: dt.datetime | None = None
+) -> EncodingFile:
+    """Read again a file that was checked with the linkage secret when it arrived (`read_encodings`) or written
+    here (`write_encodings`), and kept since where nothing could alter it unnoticed: sealed by a vault whose
+    AES-GCM authenticates every byte. The secret is not kept (it would let anyone holding it encode guesses and
+    test them), so the integrity code it keys is not checked again; everything else is: the layout, the
+    format version, that the file carries ``fingerprint`` (the schema and key check it was accepted with) and
+    ``bits``, and its expiry. Comparing encodings needs no key. `EncodingFileError` as `read_encodings`.
+    """
+    header, start = _header(data)
+    if header.get("format") != FORMAT or header.get("format_version") != FORMAT_VERSION:
+        raise EncodingFileError("version", "not a Threefold encoding file of this format version")
+    count = _get(header, "record_count", int)
+    found_bits = _get(header, "filter_bits", int)
+    if count < 0 or found_bits != bits or bits % 64:
+        raise EncodingFileError("schema", f"the file holds {found_bits}-bit encodings, {bits} were expected")
+    if header.get("schema_fingerprint") != fingerprint:
+        raise EncodingFileError("schema", "the file was made with another schema or linkage secret")
+    blocks_info = header.get("year_blocks")
+    probes: int | None = None
+    if blocks_info is not None:
+        if not isinstance(blocks_info, dict):
+            raise EncodingFileError("malformed", "the header's 'year_blocks' is not an object")
+        probes = _get(blocks_info, "probes", int)
+        if probes < 1:
+            raise EncodingFileError("malformed", f"year_blocks.probes {probes} makes no sense")
+    payload = count * (bits // 64) * 8 + (count * (8 + probes * 8 + 1) if probes is not None else 0)
+    if len(data) != start + payload + MAC_BYTES:
+        raise EncodingFileError("truncated", "the file's length does not match its header")
+    created, expires = _moment(header, "created"), _moment(header, "expires")
+    moment = _aware(now, "now") if now is not None else dt.datetime.now(dt.UTC)
+    if moment > expires:
+        raise EncodingFileError("expired", f"the file expired on {_timestamp(expires)}")
+    return _body(data, header, start, count, bits, probes, created, expires)

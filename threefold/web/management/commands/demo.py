@@ -23,7 +23,7 @@ from threefold.consent.models import Method, Purpose
 from threefold.identify import demo_data as identify_demo
 from threefold.protect import case_services
 from threefold.protect import services as protect_services
-from threefold.protect.demo_data import DemoCase, demo_case, demo_people
+from threefold.protect.demo_data import DemoCase, demo_case, demo_people, demo_shared_people
 from threefold.protect.models import Person, PersonIndex
 from threefold.vault import names, sealed
 
@@ -44,8 +44,13 @@ class Command(BaseCommand):
             users = {u.email: self._user(u, orgs) for u in demo.USERS}
             created = self._people(orgs, users)
             screenings = self._identify(orgs, users)
+            shared = self._linkage(orgs, users)
         self._print(created)
         self.stdout.write(f"Identify: {screenings} new demo screenings.")
+        self.stdout.write(
+            f"Record linkage: {shared} new people known to both Safe Harbour and Casa Esperanza; "
+            f"analyst@{demo.DEMO_DOMAIN} is an analyst of both (switch organisation to act for the other)."
+        )
 
     def _user(self, spec: demo.DemoUser, orgs: dict[str, Organisation]) -> User:
         user = User.objects.filter(email=spec.email).first()
@@ -108,6 +113,33 @@ class Command(BaseCommand):
 
         identify_demo.load_directory(actor(Role.ORG_ADMIN))
         return identify_demo.load_screenings(actor(Role.SCREENER))
+
+    def _linkage(self, orgs: dict[str, Organisation], users: dict[str, User]) -> int:
+        """People both NGOs know (spelt each NGO's way, consenting to statistics), so that a linkage run between
+        them finds an overlap; and the demo analyst is an analyst of Casa Esperanza too, to act for both sides."""
+        analyst = users[f"analyst@{demo.DEMO_DOMAIN}"]
+        Membership.objects.get_or_create(
+            user=analyst, organisation=orgs["casa"], defaults={"role": Role.ANALYST, "is_active": True}
+        )
+        caseworkers = {
+            "shelter": users[f"caseworker@{demo.DEMO_DOMAIN}"],
+            "casa": users[f"caseworker.casa@{demo.DEMO_DOMAIN}"],
+        }
+        created = 0
+        for index, person in enumerate(demo_shared_people()):
+            org = orgs[person.org_key]
+            digest = sealed.blind(names.exact_name_key(person.identity.full_name), kind="name")
+            if PersonIndex.objects.filter(kind="name", digest=digest, person__organisation=org).exists():
+                continue
+            user = caseworkers[person.org_key]
+            actor = Actor(user, Membership.objects.get(user=user, organisation=org))
+            record = protect_services.create_person(actor, person.identity, is_demo=True, purpose="demo data")
+            self._case(actor, record, demo_case(index, person))
+            consent_services.record_consent(
+                actor, record, Purpose.STATISTICS, Method.WRITTEN, given_at=timezone.now()
+            )
+            created += 1
+        return created
 
     def _print(self, created: int) -> None:
         self.stdout.write(self.style.SUCCESS(f"Demo world ready ({created} new fictitious people)."))
