@@ -222,6 +222,28 @@ def test_erased_people_are_not_encoded(
 
 
 @pytest.mark.django_db
+def test_a_copy_of_a_persons_data_lists_their_encodings_and_erasure_deletes_the_sets(
+    org: Organisation, make_member: MakeMember, analyst: Actor, django_capture_on_commit_callbacks: Run
+) -> None:
+    first, second = people(org, make_member, A_PEOPLE[:2])
+    made = make(analyst, django_capture_on_commit_callbacks)
+    linkage_access.export_file(analyst, made)
+    supervisor, other = make_member(org, Role.SUPERVISOR), make_member(org, Role.SUPERVISOR)
+    for person in (first, second):
+        protect_services.assign(other, person, supervisor.user)  # a copy is a reading: assigned only
+    copy = subject_data.export_person(supervisor, first)
+    (section,) = [s for s in copy["sections"] if s["key"] == "linkage_encodings"]
+    (entry,) = section["data"]
+    assert (entry["set"], len(entry["exported_to_another_party_on"])) == (made.reference, 1)
+    subject_data.erase_person(
+        None, first, "The person asked to be erased entirely.", category="survivor_request", system_label="t"
+    )
+    # The set encoded her: it cannot be rewritten without the secret, so it is gone, and the other's with it.
+    assert not EncodingSet.objects.filter(pk=made.pk).exists()
+    assert subject_data.export_person(supervisor, second) is not None
+
+
+@pytest.mark.django_db
 def test_nobody_with_consent_fails_the_set_and_keeps_nothing(
     org: Organisation, make_member: MakeMember, analyst: Actor, django_capture_on_commit_callbacks: Run
 ) -> None:

@@ -114,6 +114,15 @@ def _mapping(found: EncodingSet) -> list[int]:
     return [int(pk) for pk in value]
 
 
+def sets_including(person: Person) -> list[EncodingSet]:
+    """The sets made here, expired ones included, that encode ``person``: for their data rights (no actor, no
+    audit: the caller, threefold/protect/subject_data, checks and audits)."""
+    made = EncodingSet.objects.filter(
+        organisation_id=person.organisation_id, source=EncodingSource.MADE, mapping__isnull=False
+    )
+    return [found for found in made if person.pk in _mapping(found)]
+
+
 class StaleSetError(Exception):
     """Some people of a set made here were erased, merged or withdrew consent since: it is not exported."""
 
