@@ -34,7 +34,7 @@ from threefold.protect import (
     subject_data,
 )
 from threefold.protect.dedupe import Band, Pair
-from threefold.protect.demo_data import demo_people
+from threefold.protect.demo_data import demo_people, demo_recorded_twice, demo_shared_people
 from threefold.protect.duplicate_services import ConflictError, DuplicateError
 from threefold.protect.duplicate_tasks import run_duplicate_scan
 from threefold.protect.identity import Identity
@@ -171,6 +171,23 @@ def test_the_demo_organisation_is_compared_although_it_is_small(caseworker: Acto
     assert scan.records_scanned == 12
     assert scan.note == ""
     assert scan.pairs_found == DuplicatePair.objects.count()
+
+
+def test_the_demo_shelters_second_records_are_proposed(caseworker: Actor, supervisor: Actor) -> None:
+    """What a new user sees: the demo shelter's two people recorded twice (another spelling, a guessed date; the
+    family name first, an estimated age) are put to the supervisor, and nobody else is."""
+    first_records = {}
+    for person in (*demo_people(), *demo_shared_people()):
+        if person.org_key == "shelter":
+            first_records[person.identity.full_name] = create_person(caseworker, person.identity)
+    seconds = [create_person(caseworker, person.identity) for person in demo_recorded_twice()]
+    scan = _scan(supervisor)
+    proposed = {frozenset((pair.person_a_id, pair.person_b_id)) for pair in DuplicatePair.objects.all()}
+    expected = {
+        frozenset((seconds[0].pk, first_records["Наталья Ковальчук"].pk)),
+        frozenset((seconds[1].pk, first_records["Ioana Popescu"].pk)),
+    }
+    assert (scan.pairs_found, proposed) == (2, expected)
 
 
 def _failing(error: Exception) -> Any:

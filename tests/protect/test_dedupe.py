@@ -255,3 +255,9 @@ def test_name_frequencies_adjust_only_among_enough_records() -> None:
 
     assert adjusted(settings.NAME_FREQUENCIES_FROM)
     assert not adjusted(settings.NAME_FREQUENCIES_FROM - 1)
+
+
+def test_the_prior_expects_a_twentieth_of_records_to_be_second_records() -> None:
+    assert run.prior_probability(21) == pytest.approx(0.05 * 21 / 210)  # one expected pair among 210
+    assert run.prior_probability(2) == 0.05 * 2
+    assert run.prior_probability(100_000) < run.prior_probability(1000) < run.prior_probability(10)

@@ -165,3 +165,18 @@ def demo_shared_people() -> list[DemoPerson]:
     return [DemoPerson("shelter", pair[0]) for pair in _SHARED] + [
         DemoPerson("casa", pair[1]) for pair in _SHARED
     ]
+
+
+# People the shelter recorded twice, as happens when a second caseworker meets someone again: the name written
+# another way (Latin letters for a Cyrillic record, the family name first), 1 January of a guessed year or an age
+# estimated on the day. The duplicate review (threefold/protect/duplicate_*.py) proposes them. No statistics
+# consent was recorded on these second records, so they are not encoded for record linkage.
+_RECORDED_TWICE: tuple[Identity, ...] = (
+    Identity("Natalia", "Kovalchuk", date_of_birth=date(1994, 1, 1), gender="Feminine"),
+    Identity("Popescu", "Ioana", estimated_age=24, age_estimated_on=date(2025, 9, 1), gender="Feminine"),
+)
+
+
+def demo_recorded_twice() -> list[DemoPerson]:
+    """Second records, at the shelter, of people in ``demo_shared_people``'s shelter list."""
+    return [DemoPerson("shelter", identity) for identity in _RECORDED_TWICE]

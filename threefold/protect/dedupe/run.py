@@ -180,6 +180,16 @@ def score(
         connection.close()
 
 
+# The share of records that are a second record of someone: the prior's guess, used only when the records hold
+# no pair with the same name and full date of birth to estimate it from (a small or a new organisation).
+EXPECTED_SECOND_RECORDS = 0.05
+
+
+def prior_probability(records: int) -> float:
+    """The chance that two of ``records`` records are one person, if a twentieth of them are second records."""
+    return min(0.5, EXPECTED_SECOND_RECORDS * records / max(1, records * (records - 1) / 2))
+
+
 def find_duplicates(
     records: Sequence[DedupeRecord],
     *,
@@ -194,7 +204,7 @@ def find_duplicates(
         return []
     rows = score(
         _table(records),
-        model.dedupe_settings(records=len(records)),
+        model.dedupe_settings(prior_probability(len(records)), records=len(records)),
         seed=seed,
         threshold=possible_from,
         training_rules=model.TRAINING_BLOCKING_RULES,

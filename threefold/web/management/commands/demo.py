@@ -23,9 +23,24 @@ from threefold.consent.models import Method, Purpose
 from threefold.identify import demo_data as identify_demo
 from threefold.protect import case_services
 from threefold.protect import services as protect_services
-from threefold.protect.demo_data import DemoCase, demo_case, demo_people, demo_shared_people
+from threefold.protect.demo_data import (
+    DemoCase,
+    demo_case,
+    demo_people,
+    demo_recorded_twice,
+    demo_shared_people,
+)
+from threefold.protect.identity import Identity
 from threefold.protect.models import Person, PersonIndex
 from threefold.vault import names, sealed
+
+
+def _already_recorded(org: Organisation, identity: Identity, times: int = 1) -> bool:
+    """Whether the demo already recorded this name (in any script or order) ``times`` times in ``org``: running
+    the demo again adds nothing twice."""
+    digest = sealed.blind(names.exact_name_key(identity.full_name), kind="name")
+    found = PersonIndex.objects.filter(kind="name", digest=digest, person__organisation=org)
+    return found.values("person").distinct().count() >= times
 
 
 class Command(BaseCommand):
@@ -45,11 +60,15 @@ class Command(BaseCommand):
             created = self._people(orgs, users)
             screenings = self._identify(orgs, users)
             shared = self._linkage(orgs, users)
+            twice = self._recorded_twice(orgs, users)
         self._print(created)
         self.stdout.write(f"Identify: {screenings} new demo screenings.")
         self.stdout.write(
             f"Record linkage: {shared} new people known to both Safe Harbour and Casa Esperanza; "
             f"analyst@{demo.DEMO_DOMAIN} is an analyst of both (switch organisation to act for the other)."
+        )
+        self.stdout.write(
+            f"Duplicates: {twice} new second records at Safe Harbour, for supervisor@{demo.DEMO_DOMAIN} to review."
         )
 
     def _user(self, spec: demo.DemoUser, orgs: dict[str, Organisation]) -> User:
@@ -79,8 +98,7 @@ class Command(BaseCommand):
         created = 0
         for index, person in enumerate(demo_people()):
             org = orgs[person.org_key]
-            digest = sealed.blind(names.exact_name_key(person.identity.full_name), kind="name")
-            if PersonIndex.objects.filter(kind="name", digest=digest, person__organisation=org).exists():
+            if _already_recorded(org, person.identity):
                 continue
             user = caseworkers[person.org_key]
             membership = Membership.objects.get(user=user, organisation=org)
@@ -128,8 +146,7 @@ class Command(BaseCommand):
         created = 0
         for index, person in enumerate(demo_shared_people()):
             org = orgs[person.org_key]
-            digest = sealed.blind(names.exact_name_key(person.identity.full_name), kind="name")
-            if PersonIndex.objects.filter(kind="name", digest=digest, person__organisation=org).exists():
+            if _already_recorded(org, person.identity):
                 continue
             user = caseworkers[person.org_key]
             actor = Actor(user, Membership.objects.get(user=user, organisation=org))
@@ -138,6 +155,24 @@ class Command(BaseCommand):
             consent_services.record_consent(
                 actor, record, Purpose.STATISTICS, Method.WRITTEN, given_at=timezone.now()
             )
+            created += 1
+        return created
+
+    def _recorded_twice(self, orgs: dict[str, Organisation], users: dict[str, User]) -> int:
+        org = orgs["shelter"]
+        user = users[f"caseworker@{demo.DEMO_DOMAIN}"]
+        actor = Actor(user, Membership.objects.get(user=user, organisation=org))
+        created = 0
+        first_records = [
+            p.identity for p in (*demo_people(), *demo_shared_people()) if p.org_key == "shelter"
+        ]
+        for person in demo_recorded_twice():
+            key = names.exact_name_key(person.identity.full_name)
+            # Some second records have the first one's name in another order: then that name is there twice.
+            same_name = sum(names.exact_name_key(first.full_name) == key for first in first_records)
+            if _already_recorded(org, person.identity, times=1 + same_name):
+                continue
+            protect_services.create_person(actor, person.identity, is_demo=True, purpose="demo data")
             created += 1
         return created
 
