@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 from html import unescape
 from itertools import pairwise
 from pathlib import Path
@@ -20,6 +21,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import MakeMember, login
 from tests.test_mse_command import SMALL, ukdat_5
@@ -29,7 +31,7 @@ from threefold.accounts.roles import Role
 from threefold.audit.models import Action, AuditEntry
 from threefold.insight import services, tasks
 from threefold.insight.core.mse_input import TableInputError
-from threefold.insight.models import Estimate, EstimateStatus
+from threefold.insight.models import ESTIMATE_STALLED_AFTER, Estimate, EstimateStatus
 
 NO_OVERLAP = "Police,NGO,count\n1,0,12\n0,1,30\n"
 # One case links the two lists: there is an estimate, but leaving that case out (the jackknife) leaves none.
@@ -439,3 +441,33 @@ def test_numbers_of_people_are_said_to_three_figures(value: float, said: str) ->
     from threefold.insight.estimate_views import about
 
     assert about(value) == said
+
+
+def test_a_stalled_estimate_says_so_stops_polling_and_is_started_again_once(
+    analyst: Actor, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queued: list[int] = []
+    monkeypatch.setattr(services, "_enqueue", queued.append)  # no worker: it stays queued
+    made = create(analyst, run=django_capture_on_commit_callbacks)
+    client = login(Client(), analyst)
+    url = reverse("insight:estimate_progress", args=[made.pk])
+    assert not made.stalled
+    with pytest.raises(services.NotStalledError):
+        services.restart_estimate(analyst, made)
+
+    long_ago = timezone.now() - ESTIMATE_STALLED_AFTER - timedelta(seconds=1)
+    Estimate.objects.filter(pk=made.pk).update(status=EstimateStatus.RUNNING, progress_at=long_ago)
+    made.refresh_from_db()
+    stalled = text_of(client.get(url))
+    assert made.stalled
+    assert "has stopped, or is not running" in stalled
+    assert "hx-trigger" not in stalled  # the notice is read once, not every 2 s
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("insight:estimate_restart", args=[made.pk]))
+    made.refresh_from_db()
+    assert response.status_code == 302
+    assert (made.status, made.stalled, queued) == (EstimateStatus.QUEUED, False, [made.pk, made.pk])
+    entry = AuditEntry.objects.filter(object_id=str(made.pk), action=Action.UPDATE).latest("seq")
+    assert entry.details["restarted"] is True
+    assert 'hx-trigger="every 2s"' in text_of(client.get(url))

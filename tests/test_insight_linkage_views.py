@@ -351,3 +351,24 @@ def test_the_pages_follow_the_work_until_it_is_done(
     assert done["HX-Refresh"] == "true"
     assert "The encodings are ready." in text_of(done)
     assert "hx-get" not in text_of(done)  # nothing polls any more
+
+
+@pytest.mark.django_db
+def test_the_page_showing_a_new_secret_is_never_reloaded(
+    client: Client, analyst: Actor, django_capture_on_commit_callbacks: Any
+) -> None:
+    # That page is the answer to the form (the secret is never stored): reloading it would post the form again,
+    # refused as a duplicate name, and the secret would be gone before anyone copied it.
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(
+            reverse("insight:linkage_make"), {"label": "For Casa", "secret_choice": "new", "valid_days": "30"}
+        )
+    found = EncodingSet.objects.get()
+    progress = reverse("insight:encoding_set_progress", args=[found.pk])
+    assert response.status_code == 200
+    assert f'hx-get="{progress}?secret_shown=1"' in text_of(response)
+    for callback in queued:
+        callback()
+    done = client.get(progress + "?secret_shown=1", headers={"HX-Request": "true"})
+    assert "HX-Refresh" not in done
+    assert "Copy the secret above before you leave this page" in text_of(done)

@@ -8,17 +8,19 @@ neither; caseworkers, screeners, trainers and members of nobody are refused ever
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import MakeMember
 from tests.test_personas import Row, World, build_world, check_persona, personas
 from tests.test_personas_insight import REFUSED
 from threefold.accounts.models import Organisation
 from threefold.accounts.roles import Role
-from threefold.insight.models import Estimate, EstimateStatus
+from threefold.insight.models import ESTIMATE_STALLED_AFTER, Estimate, EstimateStatus
 
 OUR_ESTIMATE = "Northern lists 2024 c41e"
 THEIR_ESTIMATE = "Southern lists 2024 77d0"
@@ -61,6 +63,13 @@ def world(org: Organisation, other_org: Organisation, make_member: MakeMember) -
         analyst=make_member(org, Role.ANALYST), other_analyst=make_member(other_org, Role.ANALYST)
     )
     world.extras.update(ours=_estimate(org, OUR_ESTIMATE), theirs=_estimate(other_org, THEIR_ESTIMATE))
+    # One whose worker stopped: only it can be started again.
+    stalled = _estimate(org, "Stalled lists 2024 5e1a")
+    long_ago = timezone.now() - ESTIMATE_STALLED_AFTER - timedelta(minutes=1)
+    Estimate.objects.filter(pk=stalled.pk).update(
+        status=EstimateStatus.RUNNING, result=None, progress_at=long_ago
+    )
+    world.extras["stalled"] = stalled
     return world
 
 
@@ -74,6 +83,10 @@ def _our_estimates(w: World) -> object:
 
 def _ours_exists(w: World) -> object:
     return Estimate.objects.filter(pk=w.extras["ours"].pk).exists()
+
+
+def _stalled_state(w: World) -> object:
+    return list(Estimate.objects.filter(pk=w.extras["stalled"].pk).values_list("status", "progress_at"))
 
 
 ROWS: tuple[Row, ...] = (
@@ -129,6 +142,16 @@ ROWS: tuple[Row, ...] = (
         authorised="supervisor",
         ok_status=200,
         shows=lambda w: OUR_ESTIMATE,
+    ),
+    Row(
+        "insight:estimate_restart",
+        "POST",
+        lambda w: reverse("insight:estimate_restart", args=[w.extras["stalled"].pk]),
+        other_org="other_analyst",
+        denied=(*REFUSED, "admin"),
+        authorised="supervisor",
+        ok_status=302,
+        state=_stalled_state,
     ),
     Row(
         "insight:estimate_delete",

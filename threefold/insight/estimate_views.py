@@ -465,6 +465,7 @@ def estimate(request: HttpRequest, pk: int) -> HttpResponse:
             "table": _table(found),
             "cases": sum(row[-1] for row in found.table),
             "can_delete": allowed(actor, "insight.estimate"),
+            "can_restart": allowed(actor, "insight.estimate"),
         },
     )
 
@@ -475,7 +476,8 @@ def estimate_progress(request: HttpRequest, pk: int) -> HttpResponse:
     is told to reload the page, which then shows the result."""
     actor = _reader(request)
     found = access.estimate(actor, pk)
-    response = render(request, "insight/estimate_progress.html", {"estimate": found})
+    context = {"estimate": found, "can_restart": allowed(actor, "insight.estimate")}
+    response = render(request, "insight/estimate_progress.html", context)
     if found.finished and request.headers.get("HX-Request") == "true":
         response["HX-Refresh"] = "true"
     return response
@@ -571,6 +573,21 @@ def download_rows(found: Estimate) -> list[dict[str, Any]]:
             row.get("reason") or "model-conditional intervals",
         )
     return lines
+
+
+@require_POST
+def estimate_restart(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _reader(request)
+    found = access.estimate(actor, pk)
+    try:
+        services.restart_estimate(actor, found)
+    except services.NotStalledError:
+        messages.info(
+            request, _("This estimate is finished or still being worked on: nothing was restarted.")
+        )
+    else:
+        messages.success(request, _("The estimate was started again."))
+    return redirect("insight:estimate", pk=found.pk)
 
 
 @require_POST

@@ -413,11 +413,14 @@ def encoding_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def encoding_set_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress fragment the set's page polls; once finished, an HTMX request is told to reload the page."""
+    """The progress fragment the set's page polls; once finished, an HTMX request is told to reload the page,
+    except from the page showing a new secret (the form's answer: a reload would post the form again)."""
     actor = _analyst(request)
     found = linkage_access.find_encoding_set(actor, pk)
-    response = render(request, "insight/encoding_set_progress.html", {"set": found})
-    if found.finished and request.headers.get("HX-Request") == "true":
+    secret_shown = request.GET.get("secret_shown") == "1"
+    context = {"set": found, "secret_shown": secret_shown}
+    response = render(request, "insight/encoding_set_progress.html", context)
+    if found.finished and not secret_shown and request.headers.get("HX-Request") == "true":
         response["HX-Refresh"] = "true"
     return response
 

@@ -8,6 +8,7 @@ k-anonymised microdata (CTDC); they hold no names and are not sealed, but they a
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -147,6 +148,7 @@ class Estimate(models.Model):
     )
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    progress_at = models.DateTimeField(null=True, blank=True)  # the last sign of life of the worker on it
     # The model, the estimate, the intervals and the sensitivity rows (see threefold.insight.tasks.compute).
     result = models.JSONField(null=True, blank=True)
     error = models.TextField(_("why there is no estimate"), blank=True)
@@ -176,6 +178,18 @@ class Estimate(models.Model):
         if not self.progress_total:
             return 0
         return min(100, 100 * self.progress_done // self.progress_total)
+
+    @property
+    def stalled(self) -> bool:
+        """Unfinished with no sign of its worker for ``ESTIMATE_STALLED_AFTER``: the worker stopped (a restart of
+        the server, say) or none is running, and the estimate would wait for ever."""
+        last = self.progress_at or self.created_at
+        return not self.finished and last is not None and timezone.now() - last > ESTIMATE_STALLED_AFTER
+
+
+# A running estimate reports progress after every bootstrap replicate, seconds apart; a queued one waits for a
+# worker. Fifteen minutes without either is a worker that is gone.
+ESTIMATE_STALLED_AFTER = dt.timedelta(minutes=15)
 
 
 # --- Privacy-preserving record linkage (issue 6): encoding sets and linkage runs ----------------------------------

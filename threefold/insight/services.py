@@ -396,12 +396,38 @@ def delete_estimate(actor: Actor, estimate: Estimate) -> None:
         estimate.delete()
 
 
+class NotStalledError(ValueError):
+    """Only an estimate whose worker is gone (Estimate.stalled) is started again."""
+
+
+def restart_estimate(actor: Actor, estimate: Estimate) -> Estimate:
+    """Queue again an estimate that stalled (its worker stopped): the same table, from the start."""
+    if not (allowed(actor, "insight.estimate") and estimate.organisation_id == actor.organisation_id):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Estimate.objects.select_for_update().get(pk=estimate.pk)
+        if not locked.stalled:
+            raise NotStalledError("the estimate is finished or its work is still going on")
+        locked.status, locked.progress_done, locked.progress_total = EstimateStatus.QUEUED, 0, 0
+        locked.progress_at = timezone.now()
+        locked.save(update_fields=["status", "progress_done", "progress_total", "progress_at"])
+        audit.record(actor, Action.UPDATE, locked, details={"restarted": True})
+        transaction.on_commit(lambda pk=locked.pk: _enqueue(pk))  # type: ignore[misc]
+    return locked
+
+
 def start_estimate(pk: int) -> Estimate | None:
     """Mark an estimate as running for the task, or None if it is gone or finished already (run twice)."""
     with transaction.atomic():
         started = Estimate.objects.filter(
             pk=pk, status__in=(EstimateStatus.QUEUED, EstimateStatus.RUNNING)
-        ).update(status=EstimateStatus.RUNNING, progress_done=0, progress_total=0, error="")
+        ).update(
+            status=EstimateStatus.RUNNING,
+            progress_done=0,
+            progress_total=0,
+            error="",
+            progress_at=timezone.now(),
+        )
         if not started:
             return None
         estimate = Estimate.objects.get(pk=pk)
@@ -412,7 +438,7 @@ def start_estimate(pk: int) -> Estimate | None:
 def save_progress(pk: int, done: int, total: int) -> None:
     """How far the task is; not audited (bookkeeping of the task, no change of what anyone sees)."""
     Estimate.objects.filter(pk=pk, status=EstimateStatus.RUNNING).update(
-        progress_done=max(0, done), progress_total=max(0, total)
+        progress_done=max(0, done), progress_total=max(0, total), progress_at=timezone.now()
     )
 
 

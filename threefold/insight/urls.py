@@ -12,6 +12,7 @@ urlpatterns = [
     path("estimates/<int:pk>/progress/", estimate_views.estimate_progress, name="estimate_progress"),
     path("estimates/<int:pk>/download.<str:fmt>", estimate_views.estimate_download, name="estimate_download"),
     path("estimates/<int:pk>/delete/", estimate_views.estimate_delete, name="estimate_delete"),
+    path("estimates/<int:pk>/restart/", estimate_views.estimate_restart, name="estimate_restart"),
     # Record linkage between organisations (privacy-preserving): before the "<source>/" pages, which take any name.
     path("linkage/", linkage_views.linkage, name="linkage"),
     path("linkage/encodings/new/", linkage_views.make, name="linkage_make"),
