@@ -13,7 +13,8 @@ What the data is like, and what the model does about it (see the shared referenc
 * Sex is recorded inconsistently; its weight is kept modest (see ``TEMPERED``).
 * People move. Street, locality, postcode and region are ONE comparison (the whole string, then how many of the
   four parts are alike), because four near-copies voting separately teach EM that "address differs" means "not
-  a match". Its "else" level is tempered too, and no blocking rule uses the address.
+  a match". Its "else" level is tempered too, and no blocking rule uses the address alone: the rules on names
+  and dates find a mover; those that add a part of the address only add pairs (``blocking_rules``).
 
 Every level carries a prior m and u (``_level``): training starts from them, and they stand where the records are
 too few for EM to estimate a level.
@@ -250,8 +251,8 @@ def blocking_rules() -> list[dict[str, Any]]:
 # EM estimates m, for every comparison a rule does not use, on the pairs that rule selects. Each rule must select
 # mostly true matches, or EM learns what namesakes look like instead: with common names, "same name" alone is
 # mostly different people (on 100,000 synthetic records it taught EM that dates of birth differ for 83 % of
-# matches), so a name is trained beside a shared address or citizenship. The address is used here and never to
-# block predictions: training only needs some sure pairs, not all of them. A rule that selects no pair (no
+# matches), so a name is trained beside a shared address or citizenship: training only needs some sure pairs,
+# not all of them, so movers left out of these blocks do not matter here. A rule that selects no pair (no
 # address recorded, say) is skipped.
 TRAINING_BLOCKING_RULES: Final = (
     'l."dob" = r."dob"',
