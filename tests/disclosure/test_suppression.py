@@ -407,3 +407,23 @@ def test_the_budget_is_spent_check_after_check() -> None:
         budget.spend(Check(5))
     assert budget.spend(Check(4)).work == 4
     assert budget.left == 0
+
+
+def test_a_total_published_elsewhere_is_never_hidden_to_protect_a_cell() -> None:
+    # [0, 11, 1] alone is protected by hiding its total, 12; when another table of the same records shows the
+    # total, 12 - 11 - 0 gives the 1 away: such a table is refused instead.
+    small = CountTable(("all",), ("a", "b", "c"), ((0, 11, 1),))
+    assert suppress(small, 11).grand_total.status is Status.SECONDARY
+    with pytest.raises(CannotProtectError):
+        suppress(small, 11, total_published_elsewhere=True)
+    # With room to hide another count, the total stays shown and the small count stays wide enough.
+    roomy = suppress(
+        CountTable(("all",), ("a", "b", "c"), ((20, 11, 1),)), 11, total_published_elsewhere=True
+    )
+    assert (roomy.grand_total.status, roomy.grand_total.value) == (Status.SHOWN, 32)
+    hidden = roomy.cells[0][2]
+    assert hidden.status is Status.PRIMARY
+    assert hidden.upper - hidden.lower >= 5
+    # A total below k is hidden whatever the flag: every table of the same records hides it alike.
+    tiny = suppress(CountTable(("all",), ("a", "b"), ((3, 4),)), 11, total_published_elsewhere=True)
+    assert tiny.grand_total.status is Status.PRIMARY

@@ -62,6 +62,7 @@ def suppress(
     *,
     protection: int | None = None,
     publish_zeros: bool = True,
+    total_published_elsewhere: bool = False,
 ) -> ProtectedTable:
     """Protect ``table`` for publication with its row, column and grand totals.
 
@@ -73,6 +74,12 @@ def suppress(
     ``publish_zeros`` is False. Raises `CannotProtectError` if no pattern protects the table (the caller must
     then publish nothing of it), its subclass `TooDetailedError` if checking the table would take more than
     `MAX_CHECK_WORK`, and ValueError for rules under which "fewer than k" alone gives a count away.
+
+    ``total_published_elsewhere``: another table of the same records shows the grand total (a page of several
+    one-field tables, say), so hiding it here protects nothing. It is then never suppressed to protect a cell
+    (only when it is itself below k, which hides it in every table alike); a table that cannot be protected
+    with its grand total shown raises `CannotProtectError`. Without it, [0, 11, 1] is published with its total
+    12 hidden, and the total shown beside another table gives the 1 away.
     """
     if type(k) is not int or k < 1:
         raise ValueError(f"k must be a positive integer, got {k!r}")
@@ -96,13 +103,13 @@ def suppress(
         publish_zeros, floor = False, 0
     budget = _Budget(MAX_CHECK_WORK)  # for both tries: with zeros shown, then maybe hidden
     try:
-        grid, intervals = _protect(table, k, floor, protection, budget)
+        grid, intervals = _protect(table, k, floor, protection, budget, total_published_elsewhere)
     except TooDetailedError:
         raise  # hiding zeros too would only hide more
     except CannotProtectError:
         if not publish_zeros:
             raise
-        grid, intervals = _protect(table, k, 0, protection, budget)
+        grid, intervals = _protect(table, k, 0, protection, budget, total_published_elsewhere)
         publish_zeros = False
     return grid.protected(table, intervals, protection, publish_zeros)
 
@@ -121,9 +128,9 @@ def _small_total_pins_counts(table: CountTable, k: int, protection: int) -> bool
 
 
 def _protect(
-    table: CountTable, k: int, floor: int, protection: int, budget: _Budget
+    table: CountTable, k: int, floor: int, protection: int, budget: _Budget, keep_total: bool
 ) -> tuple[_Grid, dict[Entry, Bounds]]:
-    grid = _Grid(table, k, floor)
+    grid = _Grid(table, k, floor, keep_total=keep_total)
     if not grid.suppressed():
         return grid, {}
     # Refuse at once a table whose primary suppressions alone make the check too long: complementary
@@ -171,9 +178,11 @@ class _Arrays:
 class _Grid:
     """True counts and current statuses of every grid entry; bounds are what each status tells a reader."""
 
-    def __init__(self, table: CountTable, k: int, floor: int) -> None:
+    def __init__(self, table: CountTable, k: int, floor: int, *, keep_total: bool = False) -> None:
         self.n_rows, self.n_columns = len(table.rows), len(table.columns)
         self.k, self.floor = k, floor
+        # Entries that may never become secondary: the grand total, when it is published elsewhere.
+        self.kept: frozenset[Entry] = frozenset({(self.n_rows, self.n_columns)} if keep_total else ())
         self.values = [[*row, total] for row, total in zip(table.cells, table.row_totals, strict=True)]
         self.values.append([*table.column_totals, table.grand_total])
         self.status = [
@@ -215,8 +224,12 @@ class _Grid:
             values = np.array(self.values, dtype=float)
             primary = np.array([[status is Status.PRIMARY for status in row] for row in self.status])
             shown = np.array([[status is Status.SHOWN for status in row] for row in self.status])
-            # A shown count may become secondary when it is at least k: a published zero stays published.
-            new = shown & (values >= self.k)
+            # A shown count may become secondary when it is at least k: a published zero stays published, and so
+            # does a kept entry.
+            kept = np.zeros_like(shown)
+            for x, y in self.kept:
+                kept[x, y] = True
+            new = shown & (values >= self.k) & ~kept
             low = np.where(primary, self.floor, self.k)
             high = np.where(primary, self.k - 1, math.inf)
             total = np.zeros_like(shown)
@@ -382,6 +395,7 @@ def _complement(grid: _Grid, protection: int, budget: _Budget) -> dict[Entry, Bo
                 for entry in grid.entries()
                 if grid.status[entry[0]][entry[1]] is Status.SHOWN
                 and grid.values[entry[0]][entry[1]] >= grid.k
+                and entry not in grid.kept
             )
         )
         fell_back = True

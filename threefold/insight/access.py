@@ -7,11 +7,13 @@ allowance and asked for raw counts; then the audit entry says so.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from threading import Lock
 
+import numpy as np
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -21,9 +23,9 @@ from threefold.accounts.rules import allowed
 from threefold.audit import services as audit
 from threefold.audit.models import Action
 from threefold.consent.models import Consent, Purpose
-from threefold.insight.core import crosstab
+from threefold.insight.core import amounts, crosstab
 from threefold.insight.core.anonymise import k_anonymise
-from threefold.insight.core.frame import Frame
+from threefold.insight.core.frame import Frame, FrameError, tables_from_bytes
 from threefold.insight.core.htcds_records import CTDC_COLUMNS, CaseFacts, RecordError, to_ctdc, to_htcds
 from threefold.insight.models import Dataset, Estimate, EstimateStatus, Release, releases_of
 from threefold.protect import access as person_access
@@ -34,7 +36,7 @@ from threefold.vault import sealed
 OWN_CASES = "cases"
 MIN_K = 3  # the key pages use for "this organisation's own cases" in place of a dataset id
 
-_FRAMES: OrderedDict[tuple[int, str], Frame] = OrderedDict()
+_FRAMES: OrderedDict[tuple[int, str], dict[str, Frame]] = OrderedDict()
 _FRAMES_LOCK = Lock()
 _CACHED_FRAMES = 8
 
@@ -61,20 +63,32 @@ def dataset(actor: Actor, pk: int | str) -> Dataset:
     return found
 
 
-def frame_of(found: Dataset) -> Frame:
-    """The dataset's records, decoded once and kept in a small cache (keyed by content hash, so a replaced
-    dataset is never served stale)."""
+def tables_of(found: Dataset) -> dict[str, Frame]:
+    """The dataset's tables by name (one, ``SINGLE_TABLE``, for CTDC; cases, defendants and judges for the US
+    prosecutions), decoded once and kept in a small cache (keyed by content hash, so a replaced dataset is never
+    served stale)."""
     key = (found.pk, found.file_sha256)
     with _FRAMES_LOCK:
         if key in _FRAMES:
             _FRAMES.move_to_end(key)
             return _FRAMES[key]
-    frame = Frame.from_bytes(bytes(Dataset.objects.values_list("frame", flat=True).get(pk=found.pk)))
+    tables = tables_from_bytes(bytes(Dataset.objects.values_list("frame", flat=True).get(pk=found.pk)))
     with _FRAMES_LOCK:
-        _FRAMES[key] = frame
+        _FRAMES[key] = tables
         while len(_FRAMES) > _CACHED_FRAMES:
             _FRAMES.popitem(last=False)
-    return frame
+    return tables
+
+
+def frame_of(found: Dataset, table: str = "") -> Frame:
+    """One table of the dataset: by default its first (CTDC's records, the prosecutions' cases), which is what
+    the pages and commands that know of one table count. FrameError for a table the dataset does not have."""
+    tables = tables_of(found)
+    if not table:
+        return next(iter(tables.values()))
+    if table not in tables:
+        raise FrameError(f"no table {table!r} in this dataset")
+    return tables[table]
 
 
 @dataclass(frozen=True)
@@ -220,7 +234,9 @@ def protected_table(
     each table against its own totals; two cross-tabs of the same people that share a field (gender by age,
     gender by citizenship) share those totals but may hide different ones, and together can pin down a count
     that each hides. Tables by one field each are linked only through their grand total, which is hidden in
-    all of them or in none (it is hidden exactly when it is below k), so they can be published side by side.
+    all of them or in none: it is hidden exactly when it is below k, never to protect a cell (crosstab.protect
+    passes total_published_elsewhere), so they can be published side by side. A table that cannot be
+    protected with its total shown raises CannotProtectError.
     Imported datasets are published files already; they keep cross-tabs."""
     if isinstance(reader, Actor) and not allowed(reader, "insight.view_statistics"):
         raise PermissionDenied
@@ -241,6 +257,49 @@ def protected_table(
         organisation_id=None if actor else reader.organisation_id,
     )
     return published
+
+
+def protected_summary(
+    reader: Actor | CommandReader,
+    frame: Frame,
+    field: str,
+    *,
+    where: Mapping[str, Iterable[str]] | None = None,
+    positive_only: bool = False,
+    k: int = crosstab.DEFAULT_K,
+    source: str,
+) -> amounts.Summary:
+    """The number, sum and median of a numeric field over the selected records (those above zero only, if
+    asked): nothing of them when fewer than k values go in (threefold.insight.core.amounts). Audited as a table
+    read, with the field and the rule."""
+    if isinstance(reader, Actor) and not allowed(reader, "insight.view_statistics"):
+        raise PermissionDenied
+    if k < MIN_K:
+        raise ValueError(f"k must be at least {MIN_K}")
+    column = frame.column(field)
+    lookup = []
+    for level in column.levels:
+        try:
+            lookup.append(float(level))
+        except ValueError:
+            raise FrameError(f"{field} is not a numeric field") from None
+    values = np.array((math.nan, *lookup), dtype=float)[column.codes]
+    if where:
+        values = values[frame.mask(where)]
+    if positive_only:
+        values = values[values > 0]
+    summary = amounts.summarise(values.tolist(), k)
+    actor = reader if isinstance(reader, Actor) else None
+    audit.record(
+        actor,
+        Action.VIEW,
+        ("insight.table", source),
+        purpose="statistics",
+        details={"summary": field, "k": k, "filters": sorted(where or {})},
+        system_label="" if actor else reader.label,
+        organisation_id=None if actor else reader.organisation_id,
+    )
+    return summary
 
 
 def command_dataset(organisation_id: int, name_or_id: str) -> Dataset:

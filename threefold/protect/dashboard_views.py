@@ -61,7 +61,9 @@ def _protected(
         {(row, column): n for row, by_column in counts.items() for column, n in by_column.items()},
     )
     try:
-        return present(suppress(table, K), row_label=row_label, column_labels=columns)
+        # The dashboard's tables count the same cases: their grand total is shown in each (ADR 0013).
+        protected = suppress(table, K, total_published_elsewhere=True)
+        return present(protected, row_label=row_label, column_labels=columns)
     except CannotProtectError:
         return None
 

@@ -127,5 +127,8 @@ def protect(counts: Tally, k: int = DEFAULT_K, *, publish_zeros: bool = True) ->
         row_fields=counts.fields if single else counts.fields[:-1],
         row_keys=row_keys,
         column_field="" if single else counts.fields[-1],
-        table=suppress(table, k, publish_zeros=publish_zeros),
+        # Every table of a source is published beside others of the same records (a dashboard, the count of
+        # records on the dataset's page): their grand total is public, so it may never be hidden to protect a
+        # cell here, or another table's total would give the cell away.
+        table=suppress(table, k, publish_zeros=publish_zeros, total_published_elsewhere=True),
     )
