@@ -38,7 +38,21 @@ def _needles() -> list[str]:
             *identity.emails,
         ]
     # Very short fragments (e.g. a two-letter Chinese given name) would match random bytes; 4+ characters don't.
-    return sorted({v for v in values if len(v.encode()) >= 4})
+    # A single name that is also a word of the public reference data stored in the clear ("Jordan" the country,
+    # "Martin" of Saint Martin, "Andrew" of a cited author) is looked for only within the full name.
+    public = _public_words()
+    full_names = {person.identity.full_name for person in demo_people()}
+    return sorted(
+        {v for v in values if len(v.encode()) >= 4 and (v in full_names or v.lower() not in public)}
+    )
+
+
+def _public_words() -> set[str]:
+    words: set[str] = set()
+    for path in (ROOT / "reference").rglob("*"):
+        if path.is_file() and path.suffix in {".csv", ".json", ".yaml", ".md"}:
+            words |= set(re.findall(r"[^\W\d_]+", path.read_text(encoding="utf-8").lower()))
+    return words
 
 
 def _run(env: dict[str, str], *args: str) -> None:

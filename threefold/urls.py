@@ -15,5 +15,8 @@ urlpatterns = [
     path("notifications/", include("threefold.notifications.urls", namespace="notifications")),
     path("identify/", include("threefold.identify.urls")),
     path("insight/", include("threefold.insight.urls")),
+    path("countries/", include("threefold.countries.urls")),
+    path("advocate/", include("threefold.advocate.urls")),
+    path("", include("threefold.prosecute.urls", namespace="prosecute")),  # prosecute/... and api/v1/...
     path("", include("threefold.web.urls")),
 ]

@@ -254,3 +254,53 @@ permissions.add_rule("insight.linkage", linkage_analyst)
 permissions.add_rule("insight.use_encoding_set", linkage_analyst & same_organisation)
 permissions.add_rule("insight.view_linkage_run", statistics_reader & same_organisation)
 permissions.add_rule("insight.change_linkage_run", linkage_analyst & same_organisation)
+
+
+# --- Country reference data and country pages (issue 7; threefold/countries, ADR 0024) ---------------------------
+# Public facts (treaty status, TIP tiers, UNODC and Walk Free figures), but Threefold is for members: every signed-in
+# member of an organisation reads the country pages, maps, comparisons and briefs, whatever their role.
+permissions.add_rule("countries.view", is_member)
+
+
+# ---- Prosecution (issue 7; threefold/prosecute, ADR 0025) -----------------------------------------------------
+# Every prosecution rule takes the protect Case the proceeding (or the survivor's own charge) belongs to. Legal
+# officers and caseworkers assigned to the case's person record and read its proceedings; supervisors of the
+# organisation read them (references, never the survivor's name: that stays on the case); same organisation only,
+# so a partner's referral grant on the person does not reach its criminal proceedings. Analysts, like supervisors
+# and org admins, read the prosecution statistics, which are protected tables only (insight.view_statistics).
+prosecution_worker = has_role(Role.CASEWORKER, Role.LEGAL_OFFICER)
+permissions.add_rule("prosecute.record", prosecution_worker & same_organisation & person_is_assigned)
+permissions.add_rule(
+    "prosecute.view",
+    (prosecution_worker & same_organisation & person_is_assigned)
+    | (has_role(Role.SUPERVISOR) & same_organisation),
+)
+permissions.add_rule("prosecute.view_lists", has_role(Role.CASEWORKER, Role.LEGAL_OFFICER, Role.SUPERVISOR))
+# Supervisors list every proceeding of the organisation; the others only those of the cases assigned to them.
+permissions.add_rule("prosecute.view_organisation", has_role(Role.SUPERVISOR))
+permissions.add_rule("prosecute.view_statistics", statistics_reader)
+
+
+# ---- Advocacy: accountability tracker, legislation reviews, advocacy actions (issue 7; threefold/advocate, ADR 0026)
+# Every member reads their organisation's tracker, approved evidence, legislation reviews and advocacy actions,
+# whatever their role. Analysts (the advocates' role: they work with data and sources) and org admins enter
+# evidence, reviews and actions, read drafts, and approve evidence another member entered: never their own, so
+# every approved status has had a second pair of eyes. Only the author changes a draft. Same organisation only:
+# another organisation's records answer 404 (threefold/advocate/access.py), approved ones included.
+@rules.predicate
+def entered_it(actor: Actor, evidence: Any) -> bool:
+    return evidence is not None and getattr(evidence, "entered_by_id", None) == actor.user.pk
+
+
+@rules.predicate
+def is_draft(actor: Actor, evidence: Any) -> bool:
+    return evidence is not None and getattr(evidence, "state", None) == "draft"
+
+
+advocate_role = has_role(Role.ANALYST, Role.ORG_ADMIN)
+permissions.add_rule("advocate.view", is_member)
+permissions.add_rule("advocate.view_drafts", advocate_role)
+permissions.add_rule("advocate.enter", advocate_role)
+permissions.add_rule("advocate.change", advocate_role & same_organisation)  # a review or an action
+permissions.add_rule("advocate.change_evidence", advocate_role & same_organisation & entered_it & is_draft)
+permissions.add_rule("advocate.approve_evidence", advocate_role & same_organisation & ~entered_it & is_draft)

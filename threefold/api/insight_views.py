@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -33,9 +33,10 @@ from threefold.api.insight_serializers import (
     TableQuerySerializer,
 )
 from threefold.disclosure import CannotProtectError
-from threefold.insight import access, releases, services
+from threefold.insight import access, prosecution_fields, releases, services
 from threefold.insight.core import privacy
 from threefold.insight.core.frame import Frame, FrameError
+from threefold.insight.models import DatasetKind
 from threefold.insight.views import ONE_FIELD_AT_A_TIME
 
 
@@ -47,8 +48,10 @@ def _reader(request: Request) -> Actor:
     return actor
 
 
-def _fields(frame: Frame) -> list[str]:
-    """The fields the pages offer for this frame, in the pages' order."""
+def _fields(frame: Frame, table: str = "") -> list[str]:
+    """The fields the pages offer for this frame (one table of a dataset of several), in the pages' order."""
+    if table in prosecution_fields.FIELDS:
+        return [name for name in prosecution_fields.FIELDS[table] if name in frame.columns]
     return list(releases.fields_of(frame))
 
 
@@ -75,12 +78,28 @@ class DatasetDetailView(APIView):
     )
     def get(self, request: Request, dataset_id: int) -> Response:
         found = access.dataset(_reader(request), dataset_id)
-        return Response(DatasetDetailSerializer.of_detail(found, services.spent_of(found)))
+        detail = DatasetDetailSerializer.of_detail(found, services.spent_of(found))
+        if found.kind == DatasetKind.PROSECUTIONS:
+            # Lines refused, per file (a line number alone would not say which), and what was read as coded.
+            detail["tables"] = found.report.get("tables", {})
+            detail["notes"] = found.report.get("notes", {})
+        return Response(detail)
 
 
 class TableView(APIView):
     @extend_schema(
-        parameters=[TableQuerySerializer],
+        parameters=[
+            TableQuerySerializer,
+            OpenApiParameter(
+                "table",
+                str,
+                required=False,
+                description=(
+                    "For a dataset of linked tables (the US federal prosecutions): `cases` (the default), "
+                    "`defendants` or `judges`. Any other value, or a table for a dataset of one, answers 400."
+                ),
+            ),
+        ],
         responses={200: ProtectedTableSerializer, 400: OpenApiResponse(description="A refused parameter.")},
         summary="A protected table of a dataset or of your organisation's own cases",
         description=(
@@ -95,12 +114,22 @@ class TableView(APIView):
         query = TableQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         source, by, k = (query.validated_data[name] for name in ("source", "by", "k"))
+        table = request.query_params.get("table", "").strip()
         if source == access.OWN_CASES:
+            if table:
+                raise ValidationError(
+                    {"table": ["Your organisation's cases are one table: leave out `table`."]}
+                )
             title, frame, key = _("Your organisation's cases"), access.own_cases_frame(actor).frame, source
         else:
             found = access.dataset(actor, source)
-            title, frame, key = found.name, access.frame_of(found), str(found.pk)
-        available = _fields(frame)
+            tables = list(access.tables_of(found)) if found.kind == DatasetKind.PROSECUTIONS else []
+            if table and table not in tables:
+                choices = f": choose from {', '.join(tables)}" if tables else ": this dataset is one table"
+                raise ValidationError({"table": [f"No table {table} here{choices}."]})
+            frame = access.frame_of(found, table)
+            title, key = found.name, (f"{found.pk}/{table}" if table else str(found.pk))
+        available = _fields(frame, table)
         unknown = [name for name in by if name not in available]
         if unknown:
             raise ValidationError({"by": [_unknown(unknown, available)]})

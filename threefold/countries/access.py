@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from threefold.countries.loaders.glotip import TOTAL, AgeGroup, Dimension, Indicator, Sex
+from threefold.countries.loaders.names import resolve_code
+from threefold.countries.loaders.regions import iso_countries
 from threefold.countries.models import (
+    Country,
+    Criminalisation,
+    CriminalisationLevel,
     GlotipFigure,
     ReferenceSource,
     SourceKind,
@@ -20,6 +26,7 @@ from threefold.countries.models import (
     Treaty,
     TreatyAction,
     TreatyStatus,
+    WalkFreeEstimate,
 )
 
 
@@ -133,3 +140,190 @@ def glotip_series(
         GlotipPoint(year=row.year, value=row.value, censored_below=row.censored_below, line=row.line)
         for row in rows
     ]
+
+
+# --- Reference data added for the country pages (issue 7) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadedSource:
+    """A loaded kind of reference data, with everything a page needs to cite it."""
+
+    kind: str
+    label: str  # the kind's name, translated
+    file_name: str
+    loaded_at: dt.datetime
+    citation: str
+    terms: str
+    published: str  # the date of the facts as published, "" when unknown
+    shipped: bool
+    complete: bool
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CountryInfo:
+    alpha3: str
+    alpha2: str
+    numeric: str
+    name: str
+    region: str  # M49; "" when no loaded source gives it
+    region_code: str
+    subregion: str
+    subregion_code: str
+
+
+@dataclass(frozen=True)
+class CriminalisationYear:
+    year: int
+    level: CriminalisationLevel
+
+
+@dataclass(frozen=True)
+class WalkFree:
+    edition: int
+    country_name: str
+    region: str  # Walk Free's own region
+    population: int | None
+    prevalence_per_1000: Decimal | None  # None: Walk Free gives no estimate
+    estimated_number: int | None
+
+
+def sources() -> dict[str, LoadedSource]:
+    """Every loaded kind, by kind value."""
+    return {
+        row.kind: LoadedSource(
+            kind=row.kind,
+            label=str(row.get_kind_display()),
+            file_name=row.file_name,
+            loaded_at=row.loaded_at,
+            citation=row.citation,
+            terms=row.terms,
+            published=row.published,
+            shipped=row.shipped,
+            complete=row.complete,
+            notes=tuple(str(note) for note in row.notes),
+        )
+        for row in ReferenceSource.objects.all()
+    }
+
+
+def _info(row: Country) -> CountryInfo:
+    return CountryInfo(
+        row.alpha3,
+        row.alpha2,
+        row.numeric,
+        row.name,
+        row.region,
+        row.region_code,
+        row.subregion,
+        row.subregion_code,
+    )
+
+
+def countries() -> list[CountryInfo]:
+    """Every country of the loaded list by name; before any list is loaded, ISO 3166-1 as pycountry knows it."""
+    rows = [_info(row) for row in Country.objects.order_by("name")]
+    if rows:
+        return rows
+    return sorted(
+        (
+            CountryInfo(alpha3, alpha2, numeric, name, "", "", "", "")
+            for alpha3, alpha2, numeric, name in iso_countries()
+        ),
+        key=lambda info: info.name,
+    )
+
+
+def country(alpha3: str) -> CountryInfo | None:
+    """The country of an alpha-3 code (any case), from the loaded list or else ISO 3166-1; None if unknown."""
+    code = alpha3.strip().upper()
+    found = Country.objects.filter(alpha3=code).first()
+    if found is not None:
+        return _info(found)
+    resolved = resolve_code(code) if len(code) == 3 and code.isalpha() else None
+    if resolved is None or resolved.alpha3 != code:
+        return None
+    numeric = next((n for a3, _a2, n, _name in iso_countries() if a3 == code), "")
+    return CountryInfo(resolved.alpha3, resolved.alpha2, numeric, resolved.name, "", "", "", "")
+
+
+def criminalisation(alpha3: str) -> list[CriminalisationYear]:
+    rows = Criminalisation.objects.filter(country_alpha3=alpha3.upper()).order_by("year")
+    return [CriminalisationYear(row.year, CriminalisationLevel(row.level)) for row in rows]
+
+
+def _walk_free(row: WalkFreeEstimate) -> WalkFree:
+    return WalkFree(
+        edition=row.edition,
+        country_name=row.country_name,
+        region=row.walk_free_region,
+        population=row.population,
+        prevalence_per_1000=row.prevalence_per_1000,
+        estimated_number=row.estimated_number,
+    )
+
+
+def walk_free(alpha3: str) -> WalkFree | None:
+    found = WalkFreeEstimate.objects.filter(country_alpha3=alpha3.upper()).first()
+    return None if found is None else _walk_free(found)
+
+
+# Every country at once, for the world map and the comparison of countries.
+
+
+def all_walk_free() -> dict[str, WalkFree]:
+    return {row.country_alpha3: _walk_free(row) for row in WalkFreeEstimate.objects.all()}
+
+
+def all_treaty_status(treaty: Treaty) -> dict[str, TreatyPosition]:
+    rows = TreatyStatus.objects.filter(treaty=treaty).exclude(country_alpha3="")
+    return {
+        row.country_alpha3: TreatyPosition(
+            treaty=treaty,
+            participant=row.participant,
+            signed_on=row.signed_on,
+            ratified_on=row.ratified_on,
+            action=TreatyAction(row.action) if row.action else None,
+        )
+        for row in rows
+    }
+
+
+def treaty_evidence(alpha3: str) -> dict[Treaty, str]:
+    """The page each treaty row of a country was read from, where the list keeps one per row."""
+    rows = TreatyStatus.objects.filter(country_alpha3=alpha3.upper()).exclude(evidence="")
+    return {Treaty(row.treaty): row.evidence for row in rows}
+
+
+def latest_tiers() -> dict[str, TierYear]:
+    """Each country's tier in the latest report year it was ranked."""
+    latest: dict[str, TierYear] = {}
+    for row in TipTier.objects.exclude(country_alpha3="").order_by("year"):
+        latest[row.country_alpha3] = TierYear(row.year, TipTierChoice(row.tier))
+    return latest
+
+
+def latest_criminalisation() -> dict[str, CriminalisationYear]:
+    latest: dict[str, CriminalisationYear] = {}
+    for row in Criminalisation.objects.order_by("year"):
+        latest[row.country_alpha3] = CriminalisationYear(row.year, CriminalisationLevel(row.level))
+    return latest
+
+
+def glotip_latest(indicator: Indicator) -> dict[str, GlotipPoint]:
+    """Each country's national total of an indicator in the latest year it reported one (the last row of the
+    year where the export repeats it)."""
+    latest: dict[str, GlotipPoint] = {}
+    rows = (
+        GlotipFigure.objects.filter(
+            indicator=indicator, dimension=Dimension.TOTAL, category=TOTAL, sex=Sex.TOTAL, age=AgeGroup.TOTAL
+        )
+        .exclude(country_alpha3="")
+        .order_by("year", "line")
+    )
+    for row in rows:
+        latest[row.country_alpha3] = GlotipPoint(
+            year=row.year, value=row.value, censored_below=row.censored_below, line=row.line
+        )
+    return latest

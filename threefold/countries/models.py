@@ -28,12 +28,19 @@ class SourceKind(models.TextChoices):
     PALERMO_PROTOCOL = "palermo_protocol", _("UN Treaty Collection: Trafficking in Persons Protocol status")
     UNTOC = "untoc", _("UN Treaty Collection: Convention against Transnational Organized Crime status")
     TIP_TIERS = "tip_tiers", _("US State Department TIP Report tiers")
+    COUNTRIES = "countries", _("ISO 3166-1 countries and their UN M49 regions")
+    CRIMINALISATION = "criminalisation", _("Criminalisation of trafficking (Kelley, Scorecard Diplomacy)")
+    WALK_FREE = "walk_free", _("Walk Free Global Slavery Index estimates")
+    CETS_197 = "coe_cets_197", _("Council of Europe Convention CETS 197 status")
+    ACTIP = "asean_actip", _("ASEAN Convention against Trafficking in Persons status")
 
 
 class Treaty(models.TextChoices):
     # Values equal threefold.countries.loaders.treaties.Treaty and the matching SourceKind.
     PALERMO_PROTOCOL = "palermo_protocol", _("Trafficking in Persons Protocol (Palermo)")
     UNTOC = "untoc", _("UN Convention against Transnational Organized Crime")
+    CETS_197 = "coe_cets_197", _("Council of Europe Convention on Action against Trafficking (CETS 197)")
+    ACTIP = "asean_actip", _("ASEAN Convention against Trafficking in Persons (ACTIP)")
 
 
 class TreatyAction(models.TextChoices):
@@ -64,6 +71,12 @@ class ReferenceSource(models.Model):
     citation = models.TextField(_("citation"))
     terms = models.TextField(_("licence or terms of use"))
     notes = models.JSONField(_("notes of the reader"), default=list)
+    # The date of the facts as their publisher gives it ("2014-01", "2025-04-14"); "" when the file does not say.
+    published = models.CharField(_("published"), max_length=40, blank=True)
+    # True: loaded from the files shipped in reference/countries/; False: imported from a file a user gave.
+    shipped = models.BooleanField(_("shipped with Threefold"), default=False)
+    # False: a list known to be partial (a regional instrument's parties "to be completed by import").
+    complete = models.BooleanField(_("complete list"), default=True)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.file_name}, {self.loaded_at:%Y-%m-%d})"
@@ -83,6 +96,8 @@ class TreatyStatus(models.Model):
         _("how it became a party"), max_length=12, choices=TreatyAction.choices, blank=True
     )
     line = models.PositiveIntegerField(_("line in the source file"))
+    # Where this row's facts were read, for hand-kept lists whose rows have different sources; "" = the file.
+    evidence = models.CharField(_("evidence"), max_length=300, blank=True)
 
     class Meta:
         constraints = [
@@ -172,3 +187,78 @@ class GlotipFigure(models.Model):
     def form_of_exploitation(self) -> str | None:
         """The form of exploitation, for rows broken down by it (the export keeps it in Category)."""
         return self.category if self.dimension == Dimension.FORM_OF_EXPLOITATION else None
+
+
+class CriminalisationLevel(models.TextChoices):
+    # Values equal threefold.countries.loaders.criminalisation.Level.
+    NONE = "none", _("not criminalised")
+    PARTIAL = "partial", _("partly criminalised")
+    FULL = "full", _("fully criminalised")
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country (and Kosovo) with its UN M49 region and sub-region where a source gives them."""
+
+    source = models.ForeignKey(ReferenceSource, on_delete=models.CASCADE, related_name="countries")
+    alpha3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3, unique=True)
+    alpha2 = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2)
+    numeric = models.CharField(_("ISO 3166-1 numeric"), max_length=3, blank=True)
+    name = models.CharField(_("name"), max_length=120)
+    region_code = models.CharField(_("M49 region code"), max_length=3, blank=True)
+    region = models.CharField(_("M49 region"), max_length=60, blank=True)
+    subregion_code = models.CharField(_("M49 sub-region code"), max_length=3, blank=True)
+    subregion = models.CharField(_("M49 sub-region"), max_length=60, blank=True)
+    line = models.PositiveIntegerField(_("line in the source file"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.alpha3})"
+
+
+class Criminalisation(models.Model):
+    """How far a country's law criminalised trafficking in a year (the source has snapshot years only)."""
+
+    source = models.ForeignKey(ReferenceSource, on_delete=models.CASCADE, related_name="criminalisations")
+    country_alpha3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3)
+    country_alpha2 = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2)
+    year = models.PositiveSmallIntegerField(_("year"))
+    level = models.CharField(_("level"), max_length=8, choices=CriminalisationLevel.choices)
+    line = models.PositiveIntegerField(_("line in the source file"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country_alpha3", "year"], name="countries_criminalisation_unique_year"
+            )
+        ]
+        ordering = ["country_alpha3", "year"]
+
+
+class WalkFreeEstimate(models.Model):
+    """Walk Free's estimate of modern slavery in a country; no estimate is None, never 0."""
+
+    source = models.ForeignKey(ReferenceSource, on_delete=models.CASCADE, related_name="walk_free_estimates")
+    country_alpha3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3, unique=True)
+    country_alpha2 = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2)
+    country_name = models.CharField(_("country as published"), max_length=120)
+    walk_free_region = models.CharField(_("Walk Free region"), max_length=60, blank=True)
+    edition = models.PositiveSmallIntegerField(_("Global Slavery Index edition"))
+    population = models.BigIntegerField(_("population"), null=True, blank=True)
+    prevalence_per_1000 = models.DecimalField(
+        _("estimated prevalence per 1,000"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    estimated_number = models.BigIntegerField(_("estimated number of people"), null=True, blank=True)
+    line = models.PositiveIntegerField(_("line in the source file"))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(prevalence_per_1000__isnull=True, estimated_number__isnull=True)
+                | Q(prevalence_per_1000__isnull=False, estimated_number__isnull=False),
+                name="countries_walk_free_both_or_neither",
+            )
+        ]
+        ordering = ["country_alpha3"]

@@ -18,26 +18,37 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 
 from threefold.countries import citations
 from threefold.countries.citations import Citation
+from threefold.countries.loaders import shipped
+from threefold.countries.loaders.criminalisation import CriminalisationRow, parse_criminalisation
 from threefold.countries.loaders.glotip import GlotipRow, parse_glotip
+from threefold.countries.loaders.regions import CountryRow, regions_from_glotip
 from threefold.countries.loaders.results import BadFileError, Parsed, Problem
 from threefold.countries.loaders.tiers import TierRow, parse_tip_tiers
 from threefold.countries.loaders.treaties import Treaty as LoaderTreaty
 from threefold.countries.loaders.treaties import TreatyRow, parse_treaty_status
+from threefold.countries.loaders.walkfree import EDITION, WalkFreeRow, parse_walk_free
 from threefold.countries.models import (
+    Country,
+    Criminalisation,
     GlotipFigure,
     ReferenceSource,
     SourceKind,
     TipTier,
     Treaty,
     TreatyStatus,
+    WalkFreeEstimate,
 )
+
+# The reference data Threefold ships (see reference/countries/README.md and docs/adr/0024).
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference" / "countries"
 
 BATCH_SIZE = 2_000
 RowT = TypeVar("RowT")
@@ -87,6 +98,10 @@ def _store(
     to_model: Callable[[ReferenceSource, RowT], ModelT],
     model: type[ModelT],
     started: float,
+    published: str = "",
+    shipped: bool = False,
+    complete: bool = True,
+    allow_empty: bool = False,
 ) -> LoadReport:
     def report(loaded: bool) -> LoadReport:
         return LoadReport(
@@ -102,7 +117,7 @@ def _store(
 
     if parsed.problems and not accept_valid:
         return report(loaded=False)
-    if not parsed.rows:
+    if not parsed.rows and not allow_empty:
         raise BadFileError(
             f"{path.name}: no valid data rows ({parsed.rows_read} read, {len(parsed.problems)} with problems); "
             "refusing to replace the loaded data with nothing"
@@ -121,6 +136,9 @@ def _store(
             citation=citation.text,
             terms=citation.terms,
             notes=list(parsed.notes),
+            published=published,
+            shipped=shipped,
+            complete=complete,
         )
         model._default_manager.bulk_create(
             (to_model(source, row) for row in parsed.rows), batch_size=BATCH_SIZE
@@ -140,6 +158,7 @@ def _treaty_status(treaty: Treaty) -> Callable[[ReferenceSource, TreatyRow], Tre
             ratified_on=row.ratified_on,
             action=row.action.value if row.action else "",
             line=row.line,
+            evidence=row.evidence,
         )
 
     return build
@@ -179,8 +198,11 @@ def _glotip_figure(source: ReferenceSource, row: GlotipRow) -> GlotipFigure:
     )
 
 
-def load_treaty(path: Path, treaty: Treaty | str, *, accept_valid: bool = False) -> LoadReport:
-    """Load the UNTC status file of one treaty (``Treaty.PALERMO_PROTOCOL`` or ``Treaty.UNTOC``)."""
+def load_treaty(
+    path: Path, treaty: Treaty | str, *, accept_valid: bool = False, published: str = ""
+) -> LoadReport:
+    """Load the UNTC status file of one treaty (``Treaty.PALERMO_PROTOCOL`` or ``Treaty.UNTOC``).
+    ``published``: the date of the status ("2014-01"), which the file itself does not carry."""
     started = time.monotonic()
     chosen = Treaty(treaty)
     parsed = parse_treaty_status(path, LoaderTreaty(chosen.value))
@@ -197,10 +219,11 @@ def load_treaty(path: Path, treaty: Treaty | str, *, accept_valid: bool = False)
         to_model=_treaty_status(chosen),
         model=TreatyStatus,
         started=started,
+        published=published,
     )
 
 
-def load_tip_tiers(path: Path, *, accept_valid: bool = False) -> LoadReport:
+def load_tip_tiers(path: Path, *, accept_valid: bool = False, published: str = "") -> LoadReport:
     started = time.monotonic()
     parsed = parse_tip_tiers(path)
     return _store(
@@ -212,7 +235,13 @@ def load_tip_tiers(path: Path, *, accept_valid: bool = False) -> LoadReport:
         to_model=_tip_tier,
         model=TipTier,
         started=started,
+        published=published or _years_published(parsed),
     )
+
+
+def _years_published(parsed: Parsed[TierRow]) -> str:
+    years = [row.year for row in parsed.rows]
+    return f"{min(years)}-{max(years)}" if years else ""
 
 
 def load_glotip(
@@ -230,4 +259,203 @@ def load_glotip(
         to_model=_glotip_figure,
         model=GlotipFigure,
         started=started,
+        published=export_date(parsed.notes),
     )
+
+
+def export_date(notes: tuple[str, ...]) -> str:
+    """The export date the GLOTIP reader noted ("export dated 2025-04-14"), or ""."""
+    return next(
+        (note.removeprefix("export dated ") for note in notes if note.startswith("export dated ")), ""
+    )
+
+
+def _country(source: ReferenceSource, row: CountryRow) -> Country:
+    return Country(
+        source=source,
+        alpha3=row.alpha3,
+        alpha2=row.alpha2,
+        numeric=row.numeric,
+        name=row.name,
+        region_code=row.region_code,
+        region=row.region,
+        subregion_code=row.subregion_code,
+        subregion=row.subregion,
+        line=row.line,
+    )
+
+
+def _criminalisation(source: ReferenceSource, row: CriminalisationRow) -> Criminalisation:
+    return Criminalisation(
+        source=source,
+        country_alpha3=row.country.alpha3,
+        country_alpha2=row.country.alpha2,
+        year=row.year,
+        level=row.level.value,
+        line=row.line,
+    )
+
+
+def _walk_free(source: ReferenceSource, row: WalkFreeRow) -> WalkFreeEstimate:
+    return WalkFreeEstimate(
+        source=source,
+        country_alpha3=row.country.alpha3,
+        country_alpha2=row.country.alpha2,
+        country_name=row.country_name,
+        walk_free_region=row.region,
+        edition=EDITION,
+        population=row.population,
+        prevalence_per_1000=row.prevalence_per_1000,
+        estimated_number=row.estimated_number,
+        line=row.line,
+    )
+
+
+def load_countries(path: Path, *, accept_valid: bool = False) -> LoadReport:
+    """ISO countries with the M49 regions read from a UNODC GLOTIP export (.xlsx)."""
+    started = time.monotonic()
+    glotip = parse_glotip(path)
+    return _store(
+        SourceKind.COUNTRIES,
+        path,
+        regions_from_glotip(glotip),
+        accept_valid=accept_valid,
+        citation=citations.COUNTRIES,
+        to_model=_country,
+        model=Country,
+        started=started,
+        published=export_date(glotip.notes),
+    )
+
+
+def load_criminalisation(path: Path, *, accept_valid: bool = False) -> LoadReport:
+    """Kelley's criminalisation snapshots (kelley_map_criminalization.csv layout)."""
+    started = time.monotonic()
+    return _store(
+        SourceKind.CRIMINALISATION,
+        path,
+        parse_criminalisation(path),
+        accept_valid=accept_valid,
+        citation=citations.CRIMINALISATION,
+        to_model=_criminalisation,
+        model=Criminalisation,
+        started=started,
+    )
+
+
+def load_walk_free(path: Path, *, accept_valid: bool = False) -> LoadReport:
+    """Walk Free Global Slavery Index 2023 country summary."""
+    started = time.monotonic()
+    return _store(
+        SourceKind.WALK_FREE,
+        path,
+        parse_walk_free(path),
+        accept_valid=accept_valid,
+        citation=citations.WALK_FREE,
+        to_model=_walk_free,
+        model=WalkFreeEstimate,
+        started=started,
+        published=str(EDITION),
+    )
+
+
+REGIONAL: dict[Treaty, tuple[SourceKind, Citation]] = {
+    Treaty.CETS_197: (SourceKind.CETS_197, citations.CETS_197),
+    Treaty.ACTIP: (SourceKind.ACTIP, citations.ACTIP),
+}
+
+
+def load_regional_treaty(
+    path: Path, treaty: Treaty | str, *, accept_valid: bool = False, complete: bool = False
+) -> LoadReport:
+    """The status of a regional instrument from a file in the Threefold treaty layout (no body publishes one
+    in a fixed layout); each row cites its own source. ``complete`` says the file lists every participant."""
+    started = time.monotonic()
+    chosen = Treaty(treaty)
+    kind, citation = REGIONAL[chosen]
+    return _store(
+        kind,
+        path,
+        shipped.parse_treaty(path, LoaderTreaty(chosen.value)),
+        accept_valid=accept_valid,
+        citation=citation,
+        to_model=_treaty_status(chosen),
+        model=TreatyStatus,
+        started=started,
+        complete=complete,
+    )
+
+
+# --- the shipped reference data -------------------------------------------------------------------------------
+
+# Kind -> (reader of the Threefold layout, row -> model instance, model).
+SHIPPED_READERS: dict[SourceKind, tuple[Callable[[Path], Parsed[Any]], Callable[..., models.Model], type]] = {
+    SourceKind.COUNTRIES: (shipped.parse_countries, _country, Country),
+    SourceKind.PALERMO_PROTOCOL: (
+        partial(shipped.parse_treaty, treaty=LoaderTreaty.PROTOCOL),
+        _treaty_status(Treaty.PALERMO_PROTOCOL),
+        TreatyStatus,
+    ),
+    SourceKind.UNTOC: (
+        partial(shipped.parse_treaty, treaty=LoaderTreaty.UNTOC),
+        _treaty_status(Treaty.UNTOC),
+        TreatyStatus,
+    ),
+    SourceKind.CETS_197: (
+        partial(shipped.parse_treaty, treaty=LoaderTreaty.CETS_197),
+        _treaty_status(Treaty.CETS_197),
+        TreatyStatus,
+    ),
+    SourceKind.ACTIP: (
+        partial(shipped.parse_treaty, treaty=LoaderTreaty.ACTIP),
+        _treaty_status(Treaty.ACTIP),
+        TreatyStatus,
+    ),
+    SourceKind.TIP_TIERS: (shipped.parse_tiers, _tip_tier, TipTier),
+    SourceKind.CRIMINALISATION: (shipped.parse_criminalisation, _criminalisation, Criminalisation),
+    SourceKind.WALK_FREE: (shipped.parse_walk_free, _walk_free, WalkFreeEstimate),
+    SourceKind.GLOTIP: (shipped.parse_glotip_totals, _glotip_figure, GlotipFigure),
+}
+
+
+def shipped_citation(entry: shipped.Entry) -> Citation:
+    return Citation(
+        text=f"{entry.citation} Shipped with Threefold as reference/countries/{entry.file} "
+        f"(derived {entry.retrieved}).",
+        terms=entry.terms,
+    )
+
+
+def load_shipped(
+    directory: Path = REFERENCE_DIR, *, kinds: list[SourceKind] | None = None, only_missing: bool = False
+) -> list[LoadReport]:
+    """Load the reference data shipped with Threefold, each kind all or nothing (a shipped file with a
+    problem is refused, with its lines, and leaves that kind as it was). ``only_missing`` leaves alone every kind
+    already loaded, so data imported from newer files is never replaced by the older shipped data."""
+    entries = shipped.read_manifest(directory)
+    loaded = set(ReferenceSource.objects.values_list("kind", flat=True)) if only_missing else set()
+    reports = []
+    for kind, (read, to_model, model) in SHIPPED_READERS.items():
+        entry = entries.get(kind.value)
+        if entry is None or (kinds is not None and kind not in kinds) or kind.value in loaded:
+            continue
+        started = time.monotonic()
+        path = directory / entry.file
+        parsed = read(path)
+        reports.append(
+            _store(
+                kind,
+                path,
+                Parsed(parsed.rows, parsed.problems, (*parsed.notes, *entry.notes), parsed.rows_read),
+                accept_valid=False,
+                citation=shipped_citation(entry),
+                to_model=to_model,
+                model=model,
+                started=started,
+                published=entry.published,
+                shipped=True,
+                complete=entry.complete,
+                allow_empty=not entry.complete,
+            )
+        )
+    return reports

@@ -30,6 +30,7 @@ from threefold.disclosure import CannotProtectError, Cell, Status
 from threefold.insight import access
 from threefold.insight.core import crosstab, output
 from threefold.insight.core.frame import MISSING, Frame, FrameError
+from threefold.insight.models import DatasetKind
 from threefold.insight.views import COUNTRY_FIELDS, FIELDS, label_of, map_of, source_of
 from threefold.web import svgchart, worldmap
 
@@ -92,7 +93,7 @@ def protection_note(k: int, primary: int, secondary: int) -> str:
     return "; ".join(parts) + "."
 
 
-def _status_text(cell: Cell, k: int) -> str:
+def status_text(cell: Cell, k: int) -> str:
     if cell.status is Status.SHOWN:
         return f"{cell.value:,}"
     if cell.status is Status.PRIMARY:
@@ -240,7 +241,7 @@ def _svg(figure: Figure, *, inline: bool) -> str:
         _("%(title)s. The same counts are in the table under the chart.") % {"title": figure.title},
         [label for label, _cell in figure.rows],
         [cell.value if cell.shown else None for _label, cell in figure.rows],
-        [_status_text(cell, figure.k) for _label, cell in figure.rows],
+        [status_text(cell, figure.k) for _label, cell in figure.rows],
         name=_("Records"),
         note="" if inline else figure.note,
         id_prefix=f"chart-{figure.spec.key.replace('_', '-')}",
@@ -260,6 +261,12 @@ def _download(body: str, content_type: str, name: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def dashboard(request: HttpRequest, source: str) -> HttpResponse:
     actor = acting_member(request)
+    if source != access.OWN_CASES:
+        found = access.dataset(actor, source)
+        if found.kind == DatasetKind.PROSECUTIONS:
+            from threefold.insight import prosecution_views  # it imports this module's chart helpers
+
+            return prosecution_views.dashboard(request, actor, found)
     title, frame, key = source_of(request, source)
     own = source == access.OWN_CASES
     filters, problems = (Filters(), []) if own else _filters(request, frame)
@@ -269,11 +276,19 @@ def dashboard(request: HttpRequest, source: str) -> HttpResponse:
     if wanted and not specs:
         raise Http404
     figures: list[Figure] = []
+    withheld: list[Spec] = []  # charts that no suppression pattern protects: left out, each named
     error = ""
     if frame.size:
         try:
-            figures = [figure for spec in specs if (figure := _figure(actor, frame, spec, where, key))]
-        except (FrameError, CannotProtectError):
+            for spec in specs:
+                try:
+                    figure = _figure(actor, frame, spec, where, key)
+                except CannotProtectError:
+                    withheld.append(spec)
+                    continue
+                if figure:
+                    figures.append(figure)
+        except FrameError:
             error = _("These charts cannot be published safely with these filters: choose fewer filters.")
     fmt = request.GET.get("format", "")
     if wanted and fmt:
@@ -322,6 +337,7 @@ def dashboard(request: HttpRequest, source: str) -> HttpResponse:
             "options": options,
             "problems": problems,
             "error": error,
+            "withheld": [str(spec.title) for spec in withheld],
         },
         status=400 if problems else 200,
     )
@@ -357,6 +373,8 @@ def compare(request: HttpRequest, source: str) -> HttpResponse:
     """The organisation's own cases beside an imported dataset, value by value, as shares of each total."""
     actor = acting_member(request)
     found = access.dataset(actor, source)
+    if found.kind != DatasetKind.CTDC:
+        raise Http404  # victims' records only: a dataset of prosecutions has nothing to set beside them
     theirs_frame = access.frame_of(found)
     ours_frame = access.own_cases_frame(actor).frame
     fields = {
@@ -467,5 +485,5 @@ def _share_text(cell: Cell | None, share: float | None, k: int) -> str:
     if cell is None:
         return _("none")
     if share is None:
-        return _status_text(cell, k)
+        return status_text(cell, k)
     return f"{share:.1f}%"

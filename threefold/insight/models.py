@@ -22,6 +22,9 @@ from threefold.vault import sealed
 
 class DatasetKind(models.TextChoices):
     CTDC = "ctdc", _("CTDC victim records")
+    # Three linked tables (cases, defendants, judges) stored together; see threefold.insight.core.prosecutions
+    # and ADR 0027 for what of them is kept.
+    PROSECUTIONS = "us_prosecutions", _("US federal human-trafficking prosecutions")
 
 
 class Dataset(models.Model):
@@ -42,6 +45,7 @@ class Dataset(models.Model):
     rejected_lines = models.PositiveIntegerField(default=0)
     # What the import normalised and refused: {"missing": {column: {spelling: n}}, "problems": [...]} (capped).
     report = models.JSONField(default=dict)
+    # The records as one columnar frame (CTDC), or the named frames of linked tables (threefold.insight.core.frame).
     frame = models.BinaryField()
     # Differential privacy: the most this dataset may ever give away, summed over every release (ADR 0017).
     epsilon_budget = models.FloatField(_("privacy budget (ε)"), default=1.0)
@@ -58,6 +62,12 @@ class Dataset(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def table_sizes(self) -> dict[str, int]:
+        """The records kept in each table of a dataset of linked tables (empty for a single table)."""
+        tables = self.report.get("tables", {}) if isinstance(self.report, dict) else {}
+        return {name: int(counts.get("valid", 0)) for name, counts in tables.items()}
 
 
 class Release(models.Model):

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 from django.utils.translation import gettext as _
 
-from threefold.insight.core import output, privacy
+from threefold.insight import prosecution_fields
+from threefold.insight.core import output, privacy, prosecutions
 from threefold.insight.core.frame import MISSING, Column, Frame
 from threefold.insight.views import FIELDS
 
@@ -133,7 +134,9 @@ def refusal(refused: privacy.BudgetExceededError) -> str:
 
 
 def fields_of(frame: Frame) -> dict[str, str]:
-    return {name: str(label) for name, label in FIELDS.items() if name in frame.columns}
+    """The fields a page offers of a dataset's first table: CTDC's, or a prosecutions dataset's cases'."""
+    offered = {**FIELDS, **prosecution_fields.FIELDS[prosecutions.CASES]}
+    return {name: str(label) for name, label in offered.items() if name in frame.columns}
 
 
 def numeric_fields(frame: Frame) -> dict[str, str]:

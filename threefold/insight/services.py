@@ -21,10 +21,11 @@ from threefold.audit import services as audit
 from threefold.audit.models import Action
 from threefold.insight.core import privacy
 from threefold.insight.core.ctdc import CtdcFile, read_ctdc
-from threefold.insight.core.frame import Frame
+from threefold.insight.core.frame import Frame, tables_to_bytes
 from threefold.insight.core.mse import DEFAULT_PTHRESH, Lists
 from threefold.insight.core.mse_bootstrap import DEFAULT_NBOOT, DEFAULT_SEED
 from threefold.insight.core.mse_input import read_rows, read_text
+from threefold.insight.core.prosecutions import TABLES, ProsecutionFiles, read_prosecutions
 from threefold.insight.models import (
     Dataset,
     DatasetKind,
@@ -43,13 +44,29 @@ CTDC_TERMS = (
 )
 
 
-class ImportRefusedError(ValueError):
-    """The file has rejected lines and the user did not choose to import only the valid ones: nothing was saved."""
+PROSECUTIONS_SOURCE = (
+    "US federal human-trafficking prosecutions, humantraffickingdata.org, as published in three CSV files by "
+    "github cassiecorey/HumanTraffickingData"
+)
+PROSECUTIONS_TERMS = (
+    "No licence file: facts from federal court records. "
+    "Cite humantraffickingdata.org and the files' publisher."
+)
 
-    def __init__(self, parsed: CtdcFile) -> None:
+
+class ImportRefusedError(ValueError):
+    """The file (or one of the files) has rejected lines and the user did not choose to import only the valid
+    ones: nothing was saved. ``data_lines``, ``rejected`` and ``valid`` count lines of every file read."""
+
+    def __init__(self, parsed: CtdcFile | ProsecutionFiles) -> None:
         self.parsed = parsed
+        if isinstance(parsed, ProsecutionFiles):
+            self.data_lines, self.rejected, self.valid = parsed.data_lines, parsed.rejected, parsed.valid
+        else:
+            self.data_lines, self.rejected = parsed.data_lines, len(parsed.rejected_lines)
+            self.valid = len(parsed.records)
         super().__init__(
-            f"{len(parsed.rejected_lines)} of {parsed.data_lines} lines were rejected, so nothing was imported. "
+            f"{self.rejected} of {self.data_lines} lines were rejected, so nothing was imported. "
             "Correct them, or import only the valid lines explicitly."
         )
 
@@ -89,11 +106,7 @@ def import_ctdc(
     All or nothing: one rejected line refuses the whole file unless ``accept_valid`` (the user has seen the
     report and asked for the valid lines only). Raises CtdcFormatError for a file that is not CTDC at all.
     """
-    if importer.actor is not None and not allowed(importer.actor, "insight.import_dataset"):
-        raise PermissionDenied
-    name = name.strip()
-    if not name or len(name) > Dataset._meta.get_field("name").max_length:  # type: ignore[operator]
-        raise ValueError("Give the dataset a name of at most 120 characters.")
+    name = _checked_name(importer, name)
     parsed = read_ctdc(lines, progress=progress)
     if parsed.rejected_lines and not accept_valid:
         raise ImportRefusedError(parsed)
@@ -110,36 +123,125 @@ def import_ctdc(
         "problem_count": len(parsed.problems),
         "accepted_valid_only": bool(parsed.rejected_lines),
     }
+    dataset = _create(
+        importer,
+        {"records": frame.size, "rejected_lines": len(parsed.rejected_lines), "sha256": file_sha256},
+        name=name,
+        kind=DatasetKind.CTDC,
+        layout=str(parsed.layout),
+        source=source or f"Counter Trafficking Data Collaborative ({parsed.layout} layout), file {file_name}",
+        terms=parsed.notice or CTDC_TERMS,
+        file_name=file_name[:255],
+        file_sha256=file_sha256,
+        row_count=frame.size,
+        data_lines=parsed.data_lines,
+        rejected_lines=len(parsed.rejected_lines),
+        report=report,
+        frame=frame.to_bytes(),
+    )
+    return dataset, parsed
+
+
+def _checked_name(importer: Importer, name: str) -> str:
+    if importer.actor is not None and not allowed(importer.actor, "insight.import_dataset"):
+        raise PermissionDenied
+    name = name.strip()
+    if not name or len(name) > Dataset._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise ValueError("Give the dataset a name of at most 120 characters.")
+    return name
+
+
+def _create(importer: Importer, audited: dict[str, Any], **fields: Any) -> Dataset:
+    """Keep a dataset and its audit entry (what was imported, in counts) in one transaction."""
     try:
         with transaction.atomic():
             dataset = Dataset.objects.create(
                 organisation=importer.organisation,
-                name=name,
-                kind=DatasetKind.CTDC,
-                layout=str(parsed.layout),
-                source=source
-                or f"Counter Trafficking Data Collaborative ({parsed.layout} layout), file {file_name}",
-                terms=parsed.notice or CTDC_TERMS,
-                file_name=file_name[:255],
-                file_sha256=file_sha256,
                 imported_by=importer.actor.user if importer.actor else None,
-                row_count=frame.size,
-                data_lines=parsed.data_lines,
-                rejected_lines=len(parsed.rejected_lines),
-                report=report,
-                frame=frame.to_bytes(),
+                **fields,
             )
-            importer.record(
-                Action.CREATE,
-                dataset,
-                records=frame.size,
-                rejected_lines=len(parsed.rejected_lines),
-                sha256=file_sha256,
-            )
+            importer.record(Action.CREATE, dataset, **audited)
     except IntegrityError:
         raise ValueError(
-            f"This organisation already has a dataset named “{name}”: choose another name."
+            f"This organisation already has a dataset named “{fields['name']}”: choose another name."
         ) from None
+    return dataset
+
+
+def import_prosecutions(
+    importer: Importer,
+    cases: Iterable[str],
+    defendants: Iterable[str],
+    judges: Iterable[str],
+    *,
+    name: str,
+    file_names: Sequence[str],
+    file_sha256s: Sequence[str],
+    accept_valid: bool = False,
+    source: str = "",
+    progress: Callable[[str, int], None] | None = None,
+) -> tuple[Dataset, ProsecutionFiles]:
+    """Read the three files of the US federal prosecutions dataset (cases, defendants, judges, in that order)
+    and keep them as one dataset of three tables, or raise ImportRefusedError and keep nothing.
+
+    All or nothing, as for CTDC: one rejected line in any file refuses the whole import unless
+    ``accept_valid``. Only the fields the statistics use are kept (threefold.insight.core.prosecutions, ADR
+    0027): no name of a defendant or judge, no case name, docket number or summary, and nothing of a refused
+    line (its problems are kept without the values). Raises ProsecutionFormatError for a file whose header is
+    not its part's. The dataset's SHA-256 is that of the three files' SHA-256s, one a line, in order: the same
+    three files imported again share one privacy ledger.
+    """
+    name = _checked_name(importer, name)
+    if len(file_names) != len(TABLES) or len(file_sha256s) != len(TABLES):
+        raise ValueError("Give the cases, defendants and judges files, in that order.")
+    parsed = read_prosecutions(cases, defendants, judges, progress=progress)
+    if parsed.rejected and not accept_valid:
+        raise ImportRefusedError(parsed)
+    if not parsed.cases.records:
+        raise ValueError("The cases file holds no valid case: nothing was imported.")
+    tables = {table.name: Frame.from_records(table.columns, table.records) for table in parsed.tables}
+    report = {
+        "missing": {},
+        "rejected_lines": [],  # per file, under "tables": a line number alone would not say which file
+        "tables": {
+            table.name: {
+                "data_lines": table.data_lines,
+                "valid": table.valid,
+                "rejected": table.rejected,
+                "rejected_lines": table.rejected_lines[:STORED_PROBLEMS],
+            }
+            for table in parsed.tables
+        },
+        # The values at fault are not kept: a shifted line could put a name in any column.
+        "problems": [
+            {"table": p.table, "line": p.line, "column": p.column, "value": "", "message": p.message}
+            for p in parsed.problems[:STORED_PROBLEMS]
+        ],
+        "problem_count": len(parsed.problems),
+        "accepted_valid_only": not parsed.clean,
+        "notes": parsed.notes,
+    }
+    combined = hashlib.sha256("".join(f"{digest}\n" for digest in file_sha256s).encode()).hexdigest()
+    dataset = _create(
+        importer,
+        {
+            "records": {table.name: table.valid for table in parsed.tables},
+            "rejected_lines": parsed.rejected,
+            "sha256": list(file_sha256s),
+        },
+        name=name,
+        kind=DatasetKind.PROSECUTIONS,
+        layout="htprosecution",
+        source=source or PROSECUTIONS_SOURCE,
+        terms=PROSECUTIONS_TERMS,
+        file_name=" + ".join(file_names)[:255],
+        file_sha256=combined,
+        row_count=parsed.cases.valid,
+        data_lines=parsed.data_lines,
+        rejected_lines=parsed.rejected,
+        report=report,
+        frame=tables_to_bytes(tables),
+    )
     return dataset, parsed
 
 

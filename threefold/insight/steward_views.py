@@ -1,4 +1,5 @@
-"""A data steward's pages: import a CTDC file from the browser, delete a dataset, set its privacy budget.
+"""A data steward's pages: import a CTDC file, or the three files of the US federal prosecutions dataset, from
+the browser; delete a dataset; set its privacy budget.
 
 Importing is all or nothing, as with ``manage.py import_ctdc``: a file with any rejected line imports nothing
 and the page lists every problem by line, unless the user ticks "import only the valid lines" and uploads the
@@ -32,9 +33,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from threefold.accounts.actor import Actor
 from threefold.accounts.middleware import acting_member
 from threefold.accounts.rules import allowed
-from threefold.insight import access, private_views, services
+from threefold.insight import access, private_views, prosecution_fields, services
 from threefold.insight.core.ctdc import CtdcFormatError, Problem
-from threefold.insight.models import Dataset
+from threefold.insight.core.prosecutions import ProsecutionFiles, ProsecutionFormatError
+from threefold.insight.models import Dataset, DatasetKind
 from threefold.insight.uploads import SizeLimit, limit_uploads
 
 # A file with thousands of bad lines lists this many problems; the count of the rest is given.
@@ -44,12 +46,13 @@ PROBLEMS_SHOWN = 200
 class NotUtf8Error(Exception):
     """The uploaded file is not UTF-8 text; ``line`` is the first line (counted from 1) that is not."""
 
-    def __init__(self, line: int) -> None:
+    def __init__(self, line: int, field: str = "file") -> None:
         super().__init__(f"line {line} is not UTF-8 text")
         self.line = line
+        self.field = field  # the form field of the upload
 
 
-def text_lines(upload: UploadedFile) -> Iterator[str]:
+def text_lines(upload: UploadedFile, field: str = "file") -> Iterator[str]:
     """The upload's lines as text, read from its memory or temporary file one line at a time (never all at
     once). UTF-8, a byte-order mark at the start dropped; anything else raises NotUtf8Error."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
@@ -60,7 +63,7 @@ def text_lines(upload: UploadedFile) -> Iterator[str]:
             yield decoder.decode(raw)
         tail = decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        raise NotUtf8Error(max(line, 1)) from None
+        raise NotUtf8Error(max(line, 1), field) from None
     if tail:
         yield tail
 
@@ -114,25 +117,125 @@ class ImportForm(forms.Form):
         ) % {"limit": filesizeformat(limit)}
 
 
+PROSECUTION_FILES = ("cases_file", "defendants_file", "judges_file")  # in the order the service takes them
+KINDS = {DatasetKind.CTDC.value, DatasetKind.PROSECUTIONS.value}
+
+
+def _csv_file(label: Any, required: Any, empty: Any) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={"required": required, "empty": empty},
+    )
+
+
+class ProsecutionImportForm(forms.Form):
+    """The three files of the US federal prosecutions dataset (threefold.insight.core.prosecutions)."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name of the dataset"),
+        max_length=Dataset._meta.get_field("name").max_length,
+        help_text=gettext_lazy(
+            "Unique in your organisation, for example “US federal prosecutions 2000-2016”."
+        ),
+        error_messages={"required": gettext_lazy("Give the dataset a name.")},
+    )
+    cases_file = _csv_file(
+        gettext_lazy("Cases file"),
+        gettext_lazy("Choose the cases file to import."),
+        gettext_lazy("The file is empty: choose the cases file to import."),
+    )
+    defendants_file = _csv_file(
+        gettext_lazy("Defendants file"),
+        gettext_lazy("Choose the defendants file to import."),
+        gettext_lazy("The file is empty: choose the defendants file to import."),
+    )
+    judges_file = _csv_file(
+        gettext_lazy("Judges file"),
+        gettext_lazy("Choose the judges file to import."),
+        gettext_lazy("The file is empty: choose the judges file to import."),
+    )
+    accept_valid = ImportForm.base_fields["accept_valid"]
+    source = forms.CharField(
+        label=gettext_lazy("Where the files come from"),
+        required=False,
+        max_length=Dataset._meta.get_field("source").max_length,
+        help_text=gettext_lazy(
+            "Kept with the dataset and shown with its tables. If empty: humantraffickingdata.org, as published "
+            "by github cassiecorey/HumanTraffickingData."
+        ),
+    )
+
+    def __init__(self, *args: Any, limit: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        helps = {
+            "cases_file": _("The cases (htprosecution_case_data.csv: one line per case)."),
+            "defendants_file": _(
+                "The defendants (htprosecution_defendant_data.csv: one line per defendant)."
+            ),
+            "judges_file": _("The judges (htprosecution_judge_data.csv: one line per judge of a case)."),
+        }
+        for name, text in helps.items():
+            self.fields[name].help_text = (
+                text + " " + _("UTF-8 text, at most %(limit)s.") % {"limit": filesizeformat(limit)}
+            )
+
+
+@dataclass(frozen=True)
+class FileCounts:
+    label: str
+    data_lines: int
+    rejected: int
+    valid: int
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A problem of one of several files, with the file's name as a page says it."""
+
+    file: str
+    line: int
+    column: str | None
+    value: str
+    message: str
+
+
 @dataclass(frozen=True)
 class Refusal:
-    """A file with rejected lines, of which nothing was imported: the numbers, and the first problems."""
+    """A file (or files) with rejected lines, of which nothing was imported: the numbers, and the first
+    problems. ``files`` has a line per file when there are several, and its problems name their file."""
 
     data_lines: int
     rejected: int
     valid: int
-    problems: tuple[Problem, ...]
+    problems: tuple[Problem | FileProblem, ...]
     more: int  # problems not listed
+    files: tuple[FileCounts, ...] = ()
 
 
 def _refusal(refused: services.ImportRefusedError) -> Refusal:
     parsed = refused.parsed
+    files: tuple[FileCounts, ...] = ()
+    problems: tuple[Problem | FileProblem, ...] = ()
+    if isinstance(parsed, ProsecutionFiles):
+        labels = {name: str(label) for name, label in prosecution_fields.TABLES.items()}
+        files = tuple(
+            FileCounts(labels[table.name], table.data_lines, table.rejected, table.valid)
+            for table in parsed.tables
+        )
+        problems = tuple(
+            FileProblem(labels[p.table], p.line, p.column, p.value, p.message)
+            for p in parsed.problems[:PROBLEMS_SHOWN]
+        )
+    else:
+        problems = tuple(parsed.problems[:PROBLEMS_SHOWN])
     return Refusal(
-        data_lines=parsed.data_lines,
-        rejected=len(parsed.rejected_lines),
-        valid=len(parsed.records),
-        problems=tuple(parsed.problems[:PROBLEMS_SHOWN]),
+        data_lines=refused.data_lines,
+        rejected=refused.rejected,
+        valid=refused.valid,
+        problems=problems,
         more=max(0, len(parsed.problems) - PROBLEMS_SHOWN),
+        files=files,
     )
 
 
@@ -156,6 +259,12 @@ def import_dataset(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _import_form(request: HttpRequest, actor: Actor, size_limit: SizeLimit) -> HttpResponse:
     limit = size_limit.limit
+    data = request.POST if request.method == "POST" else request.GET
+    kind = data.get("kind", "") or DatasetKind.CTDC.value
+    if kind not in KINDS:
+        kind = DatasetKind.CTDC.value
+    if kind == DatasetKind.PROSECUTIONS:
+        return _import_prosecutions(request, actor, size_limit)
     if request.method != "POST":
         return _import_page(request, ImportForm(limit=limit))
     form = ImportForm(request.POST, request.FILES, limit=limit)
@@ -233,10 +342,101 @@ def _import_form(request: HttpRequest, actor: Actor, size_limit: SizeLimit) -> H
     return _import_page(request, form, status=400)
 
 
+def _import_prosecutions(request: HttpRequest, actor: Actor, size_limit: SizeLimit) -> HttpResponse:
+    """The three files of the US federal prosecutions dataset, all or nothing as a CTDC file is."""
+    limit = size_limit.limit
+    if request.method != "POST":
+        return _import_page(request, ProsecutionImportForm(limit=limit))
+    form = ProsecutionImportForm(request.POST, request.FILES, limit=limit)
+    form.is_valid()
+    for field in sorted(size_limit.exceeded_fields & set(PROSECUTION_FILES)):
+        form.errors.pop(field, None)
+        form.add_error(
+            field,
+            _("The file is larger than %(limit)s, the most this page accepts: nothing was imported.")
+            % {"limit": filesizeformat(limit)},
+        )
+    if form.errors:
+        return _import_page(request, form, status=400)
+    name: str = form.cleaned_data["name"]
+    if any(dataset.name == name for dataset in access.datasets(actor)):
+        form.add_error(
+            "name", _("Your organisation already has a dataset named “%(name)s”.") % {"name": name}
+        )
+        return _import_page(request, form, status=400)
+    uploads: list[UploadedFile] = [form.cleaned_data[field] for field in PROSECUTION_FILES]
+    organisation = actor.organisation
+    if organisation is None:  # acting_member guarantees a membership
+        raise PermissionDenied
+    try:
+        dataset, parsed = services.import_prosecutions(
+            services.Importer(organisation, actor=actor),
+            *(text_lines(upload, field) for upload, field in zip(uploads, PROSECUTION_FILES, strict=True)),
+            name=name,
+            file_names=[upload.name or "" for upload in uploads],
+            file_sha256s=[sha256_of_upload(upload) for upload in uploads],
+            accept_valid=form.cleaned_data["accept_valid"],
+            source=form.cleaned_data["source"],
+        )
+    except NotUtf8Error as error:
+        form.add_error(
+            error.field,
+            _(
+                "The file is not UTF-8 text (line %(line)s is not), so nothing was imported. Save it as "
+                "“CSV UTF-8” and upload it again."
+            )
+            % {"line": error.line},
+        )
+    except ProsecutionFormatError as error:
+        form.add_error(
+            f"{error.table}_file",
+            _("This is not the %(file)s of the dataset, so nothing was imported. %(reason)s")
+            % {"file": form.fields[f"{error.table}_file"].label, "reason": str(error)[:500]},
+        )
+    except services.ImportRefusedError as refused:
+        return _import_page(request, form, refusal=_refusal(refused), status=400)
+    except ValueError:
+        if any(dataset.name == name for dataset in access.datasets(actor)):
+            form.add_error(
+                "name", _("Your organisation already has a dataset named “%(name)s”.") % {"name": name}
+            )
+        else:
+            form.add_error("cases_file", _("The cases file holds no valid case, so nothing was imported."))
+    else:
+        sizes = dataset.table_sizes
+        text = _("Imported “%(name)s”: %(cases)s cases, %(defendants)s defendants and %(judges)s judges.") % {
+            "name": dataset.name,
+            "cases": sizes.get("cases", 0),
+            "defendants": sizes.get("defendants", 0),
+            "judges": sizes.get("judges", 0),
+        }
+        skipped = parsed.rejected
+        if skipped:
+            text += " " + ngettext(
+                "%(skipped)s line with problems was left out.",
+                "%(skipped)s lines with problems were left out.",
+                skipped,
+            ) % {"skipped": skipped}
+        messages.success(request, text)
+        return redirect("insight:dashboard", source=dataset.pk)
+    return _import_page(request, form, status=400)
+
+
 def _import_page(
-    request: HttpRequest, form: ImportForm, *, refusal: Refusal | None = None, status: int = 200
+    request: HttpRequest,
+    form: ImportForm | ProsecutionImportForm,
+    *,
+    refusal: Refusal | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    return render(request, "insight/import.html", {"form": form, "refusal": refusal}, status=status)
+    kind = DatasetKind.PROSECUTIONS if isinstance(form, ProsecutionImportForm) else DatasetKind.CTDC
+    kinds = [(choice, label) for choice, label in DatasetKind.choices]
+    return render(
+        request,
+        "insight/import.html",
+        {"form": form, "refusal": refusal, "kind": kind.value, "kinds": kinds},
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,16 +14,21 @@ from django.http import HttpRequest
 
 class SizeLimit(FileUploadHandler):
     """Drops an uploaded file as soon as it passes ``limit`` bytes, before the handlers after it (memory or
-    temporary file) store the rest: ``exceeded`` then says why the form has no file."""
+    temporary file) store the rest: ``exceeded`` then says why the form has no file (``exceeded_fields``
+    which). Each file of a form is held to the limit on its own."""
 
     def __init__(self, request: HttpRequest, limit: int) -> None:
         super().__init__(request)
         self.limit = limit
         self.exceeded = False
+        self.exceeded_fields: set[str] = (
+            set()
+        )  # the form fields whose file was dropped (a form may take several)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         if start + len(raw_data) > self.limit:
             self.exceeded = True
+            self.exceeded_fields.add(self.field_name)
             raise SkipFile  # Django closes (and deletes) what was stored of this file and skips the rest
         return raw_data
 

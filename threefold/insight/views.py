@@ -19,6 +19,7 @@ from threefold.insight import access
 from threefold.insight.core import crosstab, output
 from threefold.insight.core.frame import MISSING, Frame, FrameError
 from threefold.insight.core.htcds_records import HTCDS_EXPORT_FIELDS, HTCDS_MULTI_FIELDS
+from threefold.insight.models import DatasetKind
 from threefold.protect.countries import country_name
 from threefold.web import worldmap
 from threefold.web.counts import BAR_BOX, chart, present
@@ -83,6 +84,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def table(request: HttpRequest, source: str) -> HttpResponse:
     actor = acting_member(request)
+    if source != access.OWN_CASES:
+        found = access.dataset(actor, source)
+        if found.kind == DatasetKind.PROSECUTIONS:
+            from threefold.insight import prosecution_views  # it imports this module (through the dashboard)
+
+            return prosecution_views.table(request, actor, found)
     title, frame, key = source_of(request, source)
     available = {name: label for name, label in FIELDS.items() if name in frame.columns}
     by = [name for name in (request.GET.get("rows", ""), request.GET.get("columns", "")) if name]

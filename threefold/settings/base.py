@@ -62,7 +62,9 @@ INSTALLED_APPS = [
     "threefold.notifications",
     "threefold.referrals",
     "threefold.plans",
+    "threefold.prosecute",
     "threefold.countries",
+    "threefold.advocate",
     "threefold.insight",
     "threefold.api",
 ]

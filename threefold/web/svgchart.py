@@ -17,12 +17,13 @@ from __future__ import annotations
 import math
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
+from threefold.web import worldmap
 from threefold.web.worldmap import FONT, HIDDEN_BACKGROUND, OUTLINE, TEXT
 
 # At least 4.5:1 on white; the first is the one colour of a chart with a single series.
@@ -689,3 +690,194 @@ def _venn(
         count = counts[history]
         out.append(_region_number(x(px), py, count, labels.get(history, f"{count:,}")))
     return out, bottom + LINE + 4
+
+
+# --- Ordered levels over time (a country's TIP Report tier by year) ------------------------------------------------
+
+LEVEL_ROW = 34  # height of one level's lane
+LEVEL_LABEL = 150  # the levels' names column
+DOT = 6  # radius of a year's dot
+
+
+def levels(
+    title: str,
+    description: str,
+    level_names: Sequence[str],
+    points: Sequence[tuple[str, int | None, str]],
+    *,
+    note: str = "",
+    id_prefix: str = "levels",
+    rtl: bool = False,
+    heading: bool = True,
+    width: int = WIDTH,
+) -> str:
+    """An ordered category by time: one lane per level (``level_names``, the first drawn at the top), one column
+    per point (label, level index or None, text for its tooltip), a dot in the lane of its level and a line from
+    one dot to the next. A point without a level (not ranked that year) has no dot, breaks the line, and is
+    named in its column's tooltip. The levels are words, so no reader has to decode a colour or a height."""
+    chart = Chart(title, description, (), (), note=note, id_prefix=id_prefix)
+    if any(level is not None and not 0 <= level < len(level_names) for _label, level, _text in points):
+        raise ValueError("a point's level is outside the levels")
+    title_height = TITLE_HEIGHT if heading else 8
+    top = title_height + 8
+    label_width = min(LEVEL_LABEL, int(width * 0.36))
+    plot_left, plot_right = (8, width - label_width) if rtl else (label_width, width - 8)
+    plot_width = plot_right - plot_left
+    many = len(points) > plot_width // 36
+    label_room = 48 if many else 24
+    plot_height = LEVEL_ROW * len(level_names)
+    base = top + plot_height
+    height = base + label_room + LINE * len(_notes(chart, width)) + 8
+    out = _head(chart, width, height, rtl=rtl, heading=heading)
+    for n, name in enumerate(level_names):
+        y = top + n * LEVEL_ROW + LEVEL_ROW / 2
+        out.append(
+            f'<line x1="{plot_left}" y1="{y:g}" x2="{plot_right}" y2="{y:g}" stroke="{GRID}" stroke-width="0.5"/>'
+        )
+        label_x = width - 8 if rtl else 8
+        out.append(f'<text x="{label_x}" y="{y + 4:g}">{escape(_clip(name, label_width // CHAR))}</text>')
+    slot = plot_width / max(len(points), 1)
+
+    def centre(index: int) -> float:
+        position = (len(points) - 1 - index) if rtl else index
+        return plot_left + position * slot + slot / 2
+
+    previous: tuple[float, float] | None = None
+    segments, dots = [], []
+    for i, (label, level, text) in enumerate(points):
+        x = centre(i)
+        if level is None:
+            previous = None
+            dots.append(f"<g><title>{escape(f'{label}: {text}')}</title></g>")
+            continue
+        y = top + level * LEVEL_ROW + LEVEL_ROW / 2
+        if previous is not None:
+            segments.append(
+                f'<line x1="{previous[0]:.2f}" y1="{previous[1]:g}" x2="{x:.2f}" y2="{y:g}"'
+                f' stroke="{SERIES_COLOURS[0]}" stroke-width="2"/>'
+            )
+        previous = (x, y)
+        dots.append(
+            f"<g><title>{escape(f'{label}: {text}')}</title>"
+            f'<circle cx="{x:.2f}" cy="{y:g}" r="{DOT}" fill="{SERIES_COLOURS[0]}" stroke="#ffffff"'
+            ' stroke-width="1.5"/></g>'
+        )
+    out += segments + dots
+    for i, (label, _level, _text) in enumerate(points):
+        x = centre(i)
+        text = escape(_clip(label, 10))
+        if many:
+            out.append(
+                f'<text x="{x:.2f}" y="{base + 14}" text-anchor="end" font-size="11"'
+                f' transform="rotate(-45 {x:.2f} {base + 14})">{text}</text>'
+            )
+        else:
+            out.append(f'<text x="{x:.2f}" y="{base + 16}" text-anchor="middle" font-size="11">{text}</text>')
+    out.append(f'<line x1="{plot_left}" y1="{base}" x2="{plot_right}" y2="{base}" stroke="{OUTLINE}"/>')
+    out += _tail(chart, base + label_room, width, rtl=rtl)
+    return "\n".join(out) + "\n"
+
+
+# --- A world map of categories (a treaty's parties, TIP tiers) ------------------------------------------------------
+
+# Distinct on white and on each other, each with text contrast to spare; the legend and every country's tooltip
+# name the category, and pages give the same facts as a table, so nothing depends on colour alone.
+CATEGORY_COLOURS = ("#0b4f8a", "#6baed6", "#e0a100", "#a4001d", "#5a2d82", "#2e6b30")
+MAP_TITLE = 32
+MAP_LEGEND_ROW = 22
+
+
+def category_map(
+    title: str,
+    description: str,
+    categories: Sequence[str],
+    values: Mapping[str, int],
+    *,
+    texts: Mapping[str, str] | None = None,
+    no_data: str = "No data",
+    names: Callable[[str], str] | None = None,
+    id_prefix: str = "catmap",
+    heading: bool = True,
+    fixed_size: bool = True,
+) -> str:
+    """A world map whose countries are coloured by a category: ``values`` maps a country code (alpha-2, alpha-3 or
+    numeric) to the index of its category in ``categories``; ``texts`` gives a country's tooltip text (default
+    the category's name); countries without a value are drawn as "no data". Uses the outlines of
+    ``threefold.web.worldmap`` (places counted with another country take its category)."""
+    if not _ID.match(id_prefix):
+        raise ValueError(f"not a usable id prefix: {id_prefix!r}")
+    if len(categories) > len(CATEGORY_COLOURS):
+        raise ValueError(f"at most {len(CATEGORY_COLOURS)} categories")
+    data = worldmap.world()
+    shapes: dict[str, dict[str, object]] = data["countries"]
+    by_key: dict[str, int] = {}
+    tips: dict[str, str] = {}
+    for code, index in values.items():
+        key = worldmap.normalise(str(code))
+        if key is None:
+            continue
+        if not 0 <= index < len(categories):
+            raise ValueError(f"category {index} of {code!r} is not one of the {len(categories)} categories")
+        by_key[key] = index
+        if texts and code in texts:
+            tips[key] = texts[code]
+    name_of = names or worldmap.country_name
+    map_width, map_height = (int(float(n)) for n in str(data["viewBox"]).split()[2:])
+    top = MAP_TITLE if heading else 0
+    entries = [*categories, no_data]
+    rows: list[list[tuple[float, int]]] = [[]]
+    x = 8.0
+    for n, label in enumerate(entries):
+        item = 24 + len(label) * 6.8 + 18
+        if rows[-1] and x + item > map_width:
+            rows.append([])
+            x = 8.0
+        rows[-1].append((x, n))
+        x += item
+    legend_top = top + map_height + 8
+    total = legend_top + MAP_LEGEND_ROW * len(rows) + 4
+    size = f'width="{map_width}" height="{total}"' if fixed_size else 'width="100%"'
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 {map_width} {total}" {size}'
+        f' role="img" aria-labelledby="{id_prefix}-title {id_prefix}-desc">',
+        f'<title id="{id_prefix}-title">{escape(title)}</title>',
+        f'<desc id="{id_prefix}-desc">{escape(description)}</desc>',
+        f'<rect width="{map_width}" height="{total}" fill="#ffffff"/>',
+    ]
+    if heading:
+        out.append(
+            f'<text x="8" y="22" font-family={quoteattr(FONT)} font-size="16" font-weight="bold" fill="{TEXT}">'
+            f"{escape(title)}</text>"
+        )
+    out.append(
+        f'<g transform="translate(0 {top})" stroke="{OUTLINE}" stroke-width="0.5" stroke-linejoin="round"'
+        ' fill-rule="evenodd">'
+    )
+    for key, shape in shapes.items():
+        parent = shape.get("part_of")
+        source = str(parent) if parent and key not in by_key else key
+        name = name_of(key)
+        if source != key:
+            name = f"{name} ({name_of(source)})"
+        category = by_key.get(source)
+        fill = NO_DATA_FILL if category is None else CATEGORY_COLOURS[category]
+        tip = f"{name}: {no_data if category is None else tips.get(source, categories[category])}"
+        out.append(
+            f"<path d={quoteattr(str(shape['d']))} fill={quoteattr(fill)} data-key={quoteattr(key)}>"
+            f"<title>{escape(tip)}</title></path>"
+        )
+    out.append("</g>")
+    out.append(f'<g font-family={quoteattr(FONT)} font-size="12" fill="{TEXT}">')
+    for r, row in enumerate(rows):
+        y = legend_top + r * MAP_LEGEND_ROW
+        for x_at, n in row:
+            fill = NO_DATA_FILL if n == len(categories) else CATEGORY_COLOURS[n]
+            out.append(
+                f'<rect x="{x_at:g}" y="{y}" width="18" height="12" fill="{fill}" stroke="{OUTLINE}" stroke-width="1"/>'
+                f'<text x="{x_at + 24:g}" y="{y + 10}">{escape(entries[n])}</text>'
+            )
+    out.append("</g></svg>")
+    return "\n".join(out) + "\n"
+
+
+NO_DATA_FILL = "#f3f2f1"

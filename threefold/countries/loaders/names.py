@@ -43,6 +43,7 @@ KOSOVO = Country(alpha3="XKX", alpha2="XK", name="Kosovo")
 # names), plus the UN forms the project is known to meet.
 ALIASES: dict[str, str] = {
     "bolivia (plurinational state of)": "BOL",
+    "cape verde": "CPV",  # Walk Free 2023 (ISO: Cabo Verde)
     "china, hong kong special administrative region": "HKG",
     "hong kong": "HKG",
     "china, macao special administrative region": "MAC",
@@ -58,12 +59,14 @@ ALIASES: dict[str, str] = {
     "holy see": "VAT",
     "iran (islamic republic of)": "IRN",
     "lao people's democratic republic": "LAO",
+    "lao pdr": "LAO",  # Walk Free 2023
     "macedonia, the former yugoslav republic of": "MKD",
     "the former yugoslav republic of macedonia": "MKD",
     "micronesia (federated states of)": "FSM",
     "netherlands (kingdom of the)": "NLD",
     "republic of moldova": "MDA",
     "russian federation": "RUS",
+    "russia": "RUS",  # Walk Free 2023
     "state of palestine": "PSE",
     "st. kitts and nevis": "KNA",
     "st. lucia": "LCA",

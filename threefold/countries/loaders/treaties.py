@@ -33,6 +33,9 @@ from threefold.countries.loaders.results import Parsed, Problem
 class Treaty(StrEnum):
     PROTOCOL = "palermo_protocol"  # Protocol to Prevent, Suppress and Punish Trafficking in Persons
     UNTOC = "untoc"  # United Nations Convention against Transnational Organized Crime
+    # Regional instruments: no UNTC file; their status is kept in the Threefold layout (loaders.shipped).
+    CETS_197 = "coe_cets_197"  # Council of Europe Convention on Action against Trafficking in Human Beings
+    ACTIP = "asean_actip"  # ASEAN Convention against Trafficking in Persons, Especially Women and Children
 
 
 class Action(StrEnum):
@@ -55,6 +58,10 @@ HEADER = (
 OPENED_FOR_SIGNATURE: dict[Treaty, dt.date] = {
     Treaty.PROTOCOL: dt.date(2000, 12, 12),
     Treaty.UNTOC: dt.date(2000, 12, 12),
+    # Opened for signature in Warsaw on 16 May 2005 (Council of Europe, see reference/countries/README.md).
+    Treaty.CETS_197: dt.date(2005, 5, 16),
+    # Signed by the ten ASEAN leaders in Kuala Lumpur on 21 November 2015 (see reference/countries/README.md).
+    Treaty.ACTIP: dt.date(2015, 11, 21),
 }
 MARKS: dict[str, Action] = {
     "": Action.RATIFICATION,
@@ -83,6 +90,9 @@ class TreatyRow:
     signed_on: dt.date | None
     ratified_on: dt.date | None
     action: Action | None  # None when the participant has not (yet) become a party
+    evidence: str = (
+        ""  # where this row's facts were read (hand-kept lists of regional instruments); "" = the file
+    )
 
 
 class _BadDate(ValueError):

@@ -295,6 +295,12 @@ def _check(kind: Kind, raw: str) -> tuple[str | None, str | None]:
     return text, None
 
 
+# For the other readers of published files (threefold.insight.core.prosecutions): the same rules for what a
+# value may hold and how an offending one is shown.
+shown = _shown
+bad_character = _bad_character
+
+
 def _sniff_delimiter(header: str) -> str:
     semicolons, commas = header.count(";"), header.count(",")
     if semicolons == commas == 0:

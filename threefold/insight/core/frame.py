@@ -142,3 +142,64 @@ class Frame:
                 raise
             raise FrameError(f"cannot read the stored dataset: {error}") from error
         return cls(columns, int(header["size"]))
+
+
+_TABLES_FORMAT = "threefold-tables/1"
+
+
+def tables_to_bytes(tables: Mapping[str, Frame]) -> bytes:
+    """Several named frames of one dataset in one compressed file (numpy .npz, no pickle): a dataset whose
+    records come as linked tables (cases, their defendants, their judges) is still stored in one row."""
+    if not tables:
+        raise FrameError("a dataset needs at least one table")
+    header = {
+        "format": _TABLES_FORMAT,
+        "tables": [
+            {
+                "name": name,
+                "size": frame.size,
+                "columns": [{"name": c.name, "levels": list(c.levels)} for c in frame.columns.values()],
+            }
+            for name, frame in tables.items()
+        ],
+    }
+    arrays: dict[str, Any] = {
+        f"t{t}c{i}": column.codes
+        for t, frame in enumerate(tables.values())
+        for i, column in enumerate(frame.columns.values())
+    }
+    arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def tables_from_bytes(data: bytes) -> dict[str, Frame]:
+    """The named frames of a stored dataset: those of ``tables_to_bytes``, or a single frame (``Frame.to_bytes``)
+    as the one table ``SINGLE_TABLE``."""
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            header = json.loads(archive["header"].tobytes().decode())
+            if header.get("format") == _FORMAT:
+                return {SINGLE_TABLE: Frame.from_bytes(data)}
+            if header.get("format") != _TABLES_FORMAT:
+                raise FrameError(f"not a {_TABLES_FORMAT} file: {header.get('format')!r}")
+            tables: dict[str, Frame] = {}
+            for t, table in enumerate(header["tables"]):
+                columns = {}
+                for i, spec in enumerate(table["columns"]):
+                    codes = archive[f"t{t}c{i}"]
+                    if codes.shape != (table["size"],) or (
+                        codes.size and int(codes.max()) > len(spec["levels"])
+                    ):
+                        raise FrameError(f"column {spec['name']!r} of table {table['name']!r} is damaged")
+                    columns[spec["name"]] = Column(spec["name"], tuple(spec["levels"]), codes)
+                tables[table["name"]] = Frame(columns, int(table["size"]))
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        if isinstance(error, FrameError):
+            raise
+        raise FrameError(f"cannot read the stored dataset: {error}") from error
+    return tables
+
+
+SINGLE_TABLE = "records"  # the name of the only table of a dataset stored as one frame (CTDC)

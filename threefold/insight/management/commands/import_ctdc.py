@@ -72,7 +72,8 @@ class Command(BaseCommand):
         except CtdcFormatError as error:
             raise CommandError(f"{path.name} is not a CTDC file: {error}") from error
         except services.ImportRefusedError as refused:
-            self._report(refused.parsed)
+            if isinstance(refused.parsed, CtdcFile):
+                self._report(refused.parsed)
             raise CommandError(f"{refused} To do that, run again with --accept-valid.") from refused
         except ValueError as error:
             raise CommandError(str(error)) from error

@@ -70,6 +70,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("dataset", help="The dataset's name or id.")
+        parser.add_argument(
+            "--table",
+            default="",
+            help="For a dataset of linked tables (US prosecutions): cases (the default), defendants or judges.",
+        )
         parser.add_argument("--by", help="Fields to count by, comma-separated (or --mean).")
         parser.add_argument(
             "--mean", metavar="FIELD", help="Release the mean of a numeric field instead (needs --epsilon)."
@@ -102,7 +107,17 @@ class Command(BaseCommand):
         self._check_choice(options)
         by = [field.strip() for field in (options["by"] or "").split(",") if field.strip()]
         where = parse_where(options["where"])
-        frame = access.frame_of(dataset)
+        try:
+            frame = access.frame_of(dataset, options["table"])
+        except FrameError as error:
+            tables = ", ".join(access.tables_of(dataset))
+            raise CommandError(f"{error}: this dataset has {tables}.") from error
+        source = f"{dataset.pk}/{options['table']}" if options["table"] else str(dataset.pk)
+        first = next(iter(access.tables_of(dataset)))
+        private = options["epsilon"] is not None or options["mean"] is not None
+        if private and options["table"] and options["table"] != first:
+            # The ledger records a release by field: it would not say which table the field was of.
+            raise CommandError(f"Differentially private releases are made from the {first} table only.")
         try:
             for name in [*by, *where]:
                 frame.column(name)
@@ -112,7 +127,7 @@ class Command(BaseCommand):
                 text = self._private(dataset, frame, by, where, options)
             elif options["raw"]:
                 actor = self._actor(options, organisation.pk)
-                counts = access.raw_table(actor, frame, by, where=where, source=str(dataset.pk))
+                counts = access.raw_table(actor, frame, by, where=where, source=source)
                 rows = output.tally_rows(counts)
                 text = self._format(
                     rows, options["format"], dataset=dataset.name, protection="none (raw counts)"
@@ -120,7 +135,7 @@ class Command(BaseCommand):
             else:
                 reader = access.CommandReader(organisation.pk, system_actor_label("stats"))
                 published = access.protected_table(
-                    reader, frame, by, where=where, k=options["k"], source=str(dataset.pk)
+                    reader, frame, by, where=where, k=options["k"], source=source
                 )
                 rows = output.published_rows(published)
                 text = self._format(

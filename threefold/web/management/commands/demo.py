@@ -61,7 +61,22 @@ class Command(BaseCommand):
             screenings = self._identify(orgs, users)
             shared = self._linkage(orgs, users)
             twice = self._recorded_twice(orgs, users)
+            # Criminal proceedings (threefold/prosecute): the shelter's legal officer follows witnesses.
+            from threefold.prosecute import demo as prosecute_demo
+
+            proceedings = prosecute_demo.load(orgs["shelter"], users)
+            # Advocacy (threefold/advocate): the advocacy club's evidence, legislation reviews and actions.
+            from threefold.advocate import demo as advocate_demo
+
+            for spec in advocate_demo.USERS:
+                users[spec.email] = self._user(spec, orgs)
+            advocacy = advocate_demo.load(orgs["club"], users)
         self._print(created)
+        # Country pages: the reference data shipped in reference/countries/ (kinds already loaded are kept).
+        from threefold.countries.services import load_shipped
+
+        countries = load_shipped(only_missing=True)
+        self.stdout.write(f"Country reference data: {len(countries)} kinds loaded from reference/countries/.")
         self.stdout.write(f"Identify: {screenings} new demo screenings.")
         self.stdout.write(
             f"Record linkage: {shared} new people known to both Safe Harbour and Casa Esperanza; "
@@ -69,6 +84,14 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Duplicates: {twice} new second records at Safe Harbour, for supervisor@{demo.DEMO_DOMAIN} to review."
+        )
+        self.stdout.write(
+            f"Prosecute: {proceedings} new demo proceedings at Safe Harbour, for legalofficer@{demo.DEMO_DOMAIN}."
+        )
+        self.stdout.write(
+            f"Advocacy: {advocacy.evidence} new pieces of evidence, {advocacy.reviews} legislation reviews and "
+            f"{advocacy.actions} actions at Riverside Advocacy Club, for advocate@{demo.DEMO_DOMAIN} and "
+            f"{advocate_demo.LEAD} (who approve each other's evidence)."
         )
 
     def _user(self, spec: demo.DemoUser, orgs: dict[str, Organisation]) -> User:
@@ -190,3 +213,8 @@ class Command(BaseCommand):
                 else f"TOTP secret {demo.totp_secret(spec.email)}"
             )
             self.stdout.write(f"  {spec.email:<42} {role:<14} {mfa}")
+        from threefold.advocate import demo as advocate_demo
+
+        for spec in advocate_demo.USERS:
+            role = Role(spec.role).value if spec.role else "-"
+            self.stdout.write(f"  {spec.email:<42} {role:<14} TOTP secret {demo.totp_secret(spec.email)}")
