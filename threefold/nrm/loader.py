@@ -22,7 +22,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from threefold.identify.core.yaml_source import InstrumentLoader
+from threefold.identify.core.yaml_source import load_reference_yaml
 from threefold.nrm.model import (
     AppliesTo,
     Calendar,
@@ -47,20 +47,8 @@ from threefold.nrm.model import (
 # schema) where the other reference material is.
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "reference" / "nrm"
 SCHEMA_PATH = REFERENCE_DIR / "schema.json"
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _DECISIONS = (Stage.REASONABLE_GROUNDS, Stage.CONCLUSIVE_GROUNDS)
 _Refs = Callable[[Sequence[str]], tuple[Source, ...]]
-
-
-class _ReferenceLoader(InstrumentLoader):
-    """The instruments' safe loader, but dates stay text: the schema checks them as strings and as_of: 2014-10-17
-    must not silently become a ``date`` that the schema's ``"type": "string"`` then rejects."""
-
-
-_ReferenceLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
-    for first, resolvers in InstrumentLoader.yaml_implicit_resolvers.items()
-}
 
 
 @dataclass(frozen=True)
@@ -129,7 +117,7 @@ def load_file(path: Path) -> Jurisdiction:
 
 def parse_jurisdiction(text: str, source: str = "jurisdiction") -> Jurisdiction:
     try:
-        data = yaml.load(text, Loader=_ReferenceLoader)  # noqa: S506 - a SafeLoader subclass
+        data = load_reference_yaml(text)
     except yaml.YAMLError as error:
         raise JurisdictionError([Problem("(yaml)", _yaml_message(error))], source) from error
     problems = schema_problems(data)

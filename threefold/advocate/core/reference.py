@@ -15,20 +15,9 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
-from threefold.identify.core.yaml_source import InstrumentLoader
+from threefold.identify.core.yaml_source import load_reference_yaml
 
 REFERENCE_ROOT = Path(__file__).resolve().parents[3] / "reference"
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-
-
-class _Loader(InstrumentLoader):
-    """The instruments' safe loader; dates stay text, as the schemas expect."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
-    for first, resolvers in InstrumentLoader.yaml_implicit_resolvers.items()
-}
 
 
 @dataclass(frozen=True)
@@ -59,7 +48,7 @@ def field_path(parts: Iterable[str | int]) -> str:
 def read(text: str, schema_path: Path, source: str) -> Any:
     """The YAML ``text`` parsed and checked against the schema; ``ReferenceError`` lists every problem."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = load_reference_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""

@@ -85,3 +85,22 @@ InstrumentLoader.add_implicit_resolver(_BOOL_TAG, _BOOL, list("tTfF"))
 def load_yaml(text: str) -> Any:
     """Parse one YAML document; raises ``yaml.YAMLError`` (with a line and column) on bad input."""
     return yaml.load(text, Loader=InstrumentLoader)  # noqa: S506 - InstrumentLoader is a SafeLoader
+
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class ReferenceLoader(InstrumentLoader):
+    """The instruments' safe loader, but dates stay text: reference files (NRM rules, offences, asks) are checked
+    by JSON schemas that want "as_of: 2014-10-17" as a string, not a ``date`` the schema would then reject."""
+
+
+ReferenceLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
+    for first, resolvers in InstrumentLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_reference_yaml(text: str) -> Any:
+    """Parse one reference YAML document with dates kept as text; ``yaml.YAMLError`` on bad input."""
+    return yaml.load(text, Loader=ReferenceLoader)  # noqa: S506 - ReferenceLoader is a SafeLoader

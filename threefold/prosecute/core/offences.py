@@ -20,23 +20,12 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
-from threefold.identify.core.yaml_source import InstrumentLoader
+from threefold.identify.core.yaml_source import load_reference_yaml
 
 REFERENCE_DIR = Path(__file__).resolve().parents[3] / "reference" / "offences"
 SCHEMA_PATH = REFERENCE_DIR / "schema.json"
 OTHER_JURISDICTION = "other"
 OTHER_OFFENCE = "other"
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-
-
-class _Loader(InstrumentLoader):
-    """The instruments' safe loader (no aliases, YAML 1.2 booleans, duplicate keys refused); dates stay text."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
-    for first, resolvers in InstrumentLoader.yaml_implicit_resolvers.items()
-}
 
 
 @dataclass(frozen=True)
@@ -169,7 +158,7 @@ def load_file(path: Path) -> Jurisdiction:
 
 def parse(text: str, source: str = "offences") -> Jurisdiction:
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = load_reference_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
