@@ -86,14 +86,21 @@ def test_frame_round_trip_and_damage() -> None:
 )
 def test_published_tables_hide_small_counts_and_resist_the_attack(rows: list[tuple[str, str, str]]) -> None:
     counts = crosstab.tally(frame_of(list(rows)), ["sex", "form"])
-    published = crosstab.protect(counts, 11)
+    assert int(np.sum(counts.counts)) == len(rows)
+    try:
+        published = crosstab.protect(counts, 11)
+    except CannotProtectError:
+        # Refusing is safe: with its grand total shown (it is public beside every other table of the same
+        # records), no pattern of hidden counts protects this table, e.g. 11 of one kind and 1 of another.
+        small = [int(c) for c in counts.counts.ravel() if 0 < c < 11]
+        assert small, "a table with no small count is always publishable"
+        return
     table = published.table
     for cell in table.all_counts():
         assert cell.status is not Status.SHOWN or cell.value == 0 or cell.value >= 11
     # The attacker of tests/disclosure (integer programming over the published margins) never pins a count.
     for name, found in attack(table).items():
         assert found.width >= table.protection, name
-    assert int(np.sum(counts.counts)) == len(rows)
 
 
 @pytest.mark.realdata
