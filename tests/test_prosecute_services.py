@@ -413,8 +413,10 @@ def test_court_dates_are_reminded_a_week_and_a_day_before_once_each(
     assert len(mail.outbox) == 2
     for message in mail.outbox:
         assert world.proceeding.reference in message.body
+        # The random reference may contain the day's digits, so look for the secrets in the rest.
+        text = (message.subject + message.body).replace(world.proceeding.reference, "")
         for secret in ("Lille", NOTE, "Mihaela", "Dumitru", str(court_date.on.day)):
-            assert secret not in message.subject + message.body
+            assert secret not in text
     with freeze_time(TODAY + timedelta(days=5)):
         assert reminders.send_due().court_dates == 1
         assert reminders.send_due().court_dates == 0
