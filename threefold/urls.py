@@ -17,6 +17,9 @@ urlpatterns = [
     path("insight/", include("threefold.insight.urls")),
     path("countries/", include("threefold.countries.urls")),
     path("advocate/", include("threefold.advocate.urls")),
+    path("training/", include("threefold.training.urls")),
+    path("prevent/", include("threefold.prevent.urls")),
+    path("participate/", include("threefold.participate.urls")),
     path("", include("threefold.prosecute.urls", namespace="prosecute")),  # prosecute/... and api/v1/...
     path("", include("threefold.web.urls")),
 ]

@@ -304,3 +304,50 @@ permissions.add_rule("advocate.enter", advocate_role)
 permissions.add_rule("advocate.change", advocate_role & same_organisation)  # a review or an action
 permissions.add_rule("advocate.change_evidence", advocate_role & same_organisation & entered_it & is_draft)
 permissions.add_rule("advocate.approve_evidence", advocate_role & same_organisation & ~entered_it & is_draft)
+
+
+# ---- Training of officials and frontline staff (issue 8; threefold/training) -------------------------------------
+# Trainers run courses, sessions, tests, certificates and follow-ups; org admins too (they manage budgets and
+# people). Participants are officials, not survivors, but their names and contact details are still personal data:
+# only those two roles read them, in their own organisation. Supervisors and analysts read the results without
+# names (attendance, score changes per module and question, follow-up outcomes), to see where training works.
+training_role = has_role(Role.TRAINER, Role.ORG_ADMIN)
+permissions.add_rule("training.manage", training_role)
+permissions.add_rule("training.change", training_role & same_organisation)
+permissions.add_rule(
+    "training.view_results", has_role(Role.TRAINER, Role.ORG_ADMIN, Role.ANALYST, Role.SUPERVISOR)
+)
+
+
+# ---- Prevention: education, materials, campaigns, vulnerability map (issue 8; threefold/prevent) -----------------
+# Campaign leads hold the trainer role. Education sessions and campaigns hold no personal data (reach is counted,
+# never named), so every member of the organisation reads them and the materials library. Trainers and org admins
+# record them and import area indicators. The coverage dashboard sets campaigns beside screenings and referrals by
+# area: statistics about survivors, so it is for the statistics readers and the campaign leads, protected tables
+# only (small counts suppressed).
+prevent_role = has_role(Role.TRAINER, Role.ORG_ADMIN)
+permissions.add_rule("prevent.view", is_member)
+permissions.add_rule("prevent.manage", prevent_role)
+permissions.add_rule("prevent.change", prevent_role & same_organisation)
+permissions.add_rule(
+    "prevent.view_coverage", has_role(Role.TRAINER, Role.ORG_ADMIN, Role.ANALYST, Role.SUPERVISOR)
+)
+
+
+# ---- Participation: consultations, service feedback, survivor leaders (issue 8; threefold/participate) ----------
+# Supervisors, analysts and org admins set up consultations and feedback surveys and record "you said, we did";
+# caseworkers and supervisors hand survivors single-use anonymous links (the link records who issued it, never to
+# whom). Answers are never read one by one: every member who works with consultations reads the aggregates, small
+# cells suppressed. Survivor leaders' pseudonymous records (activities, support, payments) are kept by supervisors
+# and org admins, who arrange and pay for that work.
+participate_role = has_role(Role.SUPERVISOR, Role.ANALYST, Role.ORG_ADMIN)
+permissions.add_rule("participate.manage", participate_role)
+permissions.add_rule("participate.change", participate_role & same_organisation)
+permissions.add_rule("participate.invite", has_role(Role.CASEWORKER, Role.SUPERVISOR))
+permissions.add_rule(
+    "participate.view_results", has_role(Role.CASEWORKER, Role.SUPERVISOR, Role.ANALYST, Role.ORG_ADMIN)
+)
+permissions.add_rule("participate.leaders", has_role(Role.SUPERVISOR, Role.ORG_ADMIN))
+permissions.add_rule(
+    "participate.change_leader", has_role(Role.SUPERVISOR, Role.ORG_ADMIN) & same_organisation
+)

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "threefold.prosecute",
     "threefold.countries",
     "threefold.advocate",
+    "threefold.training",
+    "threefold.prevent",
+    "threefold.participate",
     "threefold.insight",
     "threefold.api",
 ]

@@ -71,6 +71,13 @@ class Command(BaseCommand):
             for spec in advocate_demo.USERS:
                 users[spec.email] = self._user(spec, orgs)
             advocacy = advocate_demo.load(orgs["club"], users)
+            # Issue 8: training (threefold/training), prevention (threefold/prevent), participation
+            # (threefold/participate). Each returns one line saying what it added, for the summary below.
+            from threefold.participate import demo as participate_demo
+            from threefold.prevent import demo as prevent_demo
+            from threefold.training import demo as training_demo
+
+            issue8 = [module.load(orgs, users) for module in (training_demo, prevent_demo, participate_demo)]
         self._print(created)
         # Country pages: the reference data shipped in reference/countries/ (kinds already loaded are kept).
         from threefold.countries.services import load_shipped
@@ -93,6 +100,8 @@ class Command(BaseCommand):
             f"{advocacy.actions} actions at Riverside Advocacy Club, for advocate@{demo.DEMO_DOMAIN} and "
             f"{advocate_demo.LEAD} (who approve each other's evidence)."
         )
+        for line in issue8:
+            self.stdout.write(line)
 
     def _user(self, spec: demo.DemoUser, orgs: dict[str, Organisation]) -> User:
         user = User.objects.filter(email=spec.email).first()

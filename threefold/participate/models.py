@@ -1,0 +1,1 @@
+"""Models of participate (issue 8)."""

@@ -1,0 +1,1 @@
+"""Models of prevent (issue 8)."""
