@@ -10,6 +10,7 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from freezegun import freeze_time
 
 from tests.conftest import MakeMember, login
 from threefold.accounts.actor import Actor
@@ -77,6 +78,23 @@ def test_a_country_that_ratified_has_ratify_met_with_its_date(
     tha = _line(_tracker(pair[0], "THA"), "ratify")
     assert tha.point is not None
     assert tha.point.on == dt.date(2013, 10, 17)
+
+
+def test_a_signature_in_a_stale_list_is_unknown_now_and_was_not_met_then(
+    shipped: None, pair: tuple[Actor, Actor]
+) -> None:
+    """Japan signed in 2002 and is not a party in the January 2014 list (it accepted the Protocol in 2017): twelve
+    years on, the list cannot say "not met", so the status is unknown from 2017 and the history keeps 2002-2017."""
+    line = _line(_tracker(pair[0], "JPN"), "ratify")
+    assert line.status == Status.UNKNOWN
+    assert [(p.on, p.status) for p in line.points] == [
+        (dt.date(2002, 12, 9), Status.NOT_MET),
+        (dt.date(2017, 1, 1), Status.UNKNOWN),
+    ]
+    assert line.data_line is not None
+    assert "too old to rule out a later ratification" in line.data_line.text
+    with freeze_time("2015-06-01"):
+        assert _line(_tracker(pair[0], "JPN"), "ratify").status == Status.NOT_MET
 
 
 def test_criminalisation_is_worded_by_snapshots_never_a_year_of_a_law(

@@ -70,6 +70,17 @@ def test_united_states_ratification_date(member: Client) -> None:
     assert "13 Dec 2000" in page
 
 
+def test_every_treaty_links_to_its_depositary_for_the_status_today(member: Client) -> None:
+    """The shipped UN lists are from January 2014 (Japan's 2017 acceptance is not in them): each row links to the
+    depositary's current list, and the ask says the old list cannot rule out a later ratification."""
+    page = text(member.get(reverse("countries:country", args=["JPN"])))
+    assert "mtdsg_no=XVIII-12-a&amp;chapter=18" in page  # the Protocol at the UN Treaty Collection
+    assert "mtdsg_no=XVIII-12&amp;chapter=18" in page  # UNTOC
+    assert "treatynum=197" in page
+    assert page.count("status today<span") == 4
+    assert "too old to rule out a later ratification" in page
+
+
 def test_an_incomplete_regional_list_says_so(member: Client) -> None:
     page = text(member.get(reverse("countries:country", args=["THA"])))
     assert "Not in Threefold&#x27;s list, which is incomplete" in page

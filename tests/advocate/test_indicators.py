@@ -19,6 +19,7 @@ from threefold.advocate.core.indicators import (
     Wording,
     count_trend,
     criminalisation_result,
+    is_stale,
     tier_trend,
     treaty_result,
 )
@@ -45,6 +46,20 @@ def test_signed_only_is_not_met_in_a_complete_list_and_unknown_in_an_incomplete_
     assert treaty_result(TreatyFacts(True, True, signed_on=signed)).status == Status.NOT_MET
     assert treaty_result(TreatyFacts(True, False, signed_on=signed)).status == Status.UNKNOWN
     assert treaty_result(TreatyFacts(True, True, signed_on=signed)).state == TreatyState.SIGNED
+
+
+def test_a_stale_list_says_unknown_for_the_absent_and_met_for_parties() -> None:
+    signed, ratified = dt.date(2001, 1, 1), dt.date(2003, 1, 1)
+    assert treaty_result(TreatyFacts(True, True, signed_on=signed, stale=True)).status == Status.UNKNOWN
+    assert treaty_result(TreatyFacts(True, True, stale=True)).status == Status.UNKNOWN
+    assert treaty_result(TreatyFacts(True, True, signed, ratified, stale=True)).status == Status.MET
+
+
+def test_a_list_goes_stale_after_three_years() -> None:
+    as_of = dt.date(2014, 1, 1)
+    assert not is_stale(as_of, as_of + dt.timedelta(days=3 * 365))
+    assert is_stale(as_of, as_of + dt.timedelta(days=3 * 365 + 1))
+    assert not is_stale(None, as_of)
 
 
 def test_absent_from_a_list_is_not_met_only_if_the_list_is_complete() -> None:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from threefold.advocate import access
 from threefold.advocate.core import gaps
 from threefold.advocate.core.framework import Ask, Framework
 from threefold.advocate.core.indicators import (
+    STALE_AFTER_YEARS,
     Count,
     Level,
     Snapshot,
@@ -37,6 +39,7 @@ from threefold.advocate.core.indicators import (
     TrendResult,
     count_trend,
     criminalisation_result,
+    is_stale,
     snapshot_status,
     tier_trend,
     treaty_result,
@@ -230,6 +233,7 @@ def _treaty_facts(data: CountryData, treaty: Treaty) -> TreatyFacts:
         complete=cited.source.complete if cited is not None else False,
         signed_on=position.signed_on if position else None,
         ratified_on=position.ratified_on if position else None,
+        stale=is_stale(_published_on(cited), timezone.localdate()),
     )
 
 
@@ -244,7 +248,12 @@ def _treaty_text(data: CountryData, treaty: Treaty) -> tuple[str, Status]:
         text = _("Party since %(date)s (%(action)s).") % {"date": day(result.ratified_on), "action": action}
     elif result.state == TreatyState.SIGNED:
         assert result.signed_on is not None
-        if complete:
+        if complete and result.status == Status.UNKNOWN:  # a stale list
+            text = _(
+                "Signed on %(date)s; not a party in the list as of %(as_of)s, which is too old to rule out a "
+                "later ratification: check with the depositary."
+            ) % {"date": day(result.signed_on), "as_of": _as_of(cited)}
+        elif complete:
             text = _("Signed on %(date)s; not a party in the list as of %(as_of)s.") % {
                 "date": day(result.signed_on),
                 "as_of": _as_of(cited),
@@ -254,7 +263,12 @@ def _treaty_text(data: CountryData, treaty: Treaty) -> tuple[str, Status]:
                 "date": day(result.signed_on)
             }
     elif result.state == TreatyState.NOT_LISTED:
-        if complete:
+        if complete and result.status == Status.UNKNOWN:  # a stale list
+            text = _(
+                "Neither signed nor a party in the list as of %(as_of)s, which is too old to rule out a later "
+                "ratification: check with the depositary."
+            ) % {"as_of": _as_of(cited)}
+        elif complete:
             text = _("Neither signed nor a party in the list as of %(as_of)s.") % {"as_of": _as_of(cited)}
         else:
             text = _("Not in Threefold's list, which is incomplete: check with the depositary.")
@@ -291,14 +305,27 @@ def _treaty_points(data: CountryData, treaty: Treaty) -> list[Point]:
             )
         )
     on = _published_on(cited)
-    if not points and result.status != Status.UNKNOWN and on is not None:
+    if not points and facts.complete and result.state == TreatyState.NOT_LISTED and on is not None:
         points.append(
             Point(
                 on,
-                result.status,
+                Status.NOT_MET,
                 Basis.DATA,
                 on.isoformat(),
                 _("Not a party in the list as of %(as_of)s") % {"as_of": _as_of(cited)},
+            )
+        )
+    if facts.stale and facts.complete and result.state != TreatyState.PARTY and on is not None:
+        # From the day the list went stale the ask is unknown, until newer data or approved evidence says more.
+        stale_from = on + dt.timedelta(days=STALE_AFTER_YEARS * 365 + 1)
+        points.append(
+            Point(
+                stale_from,
+                Status.UNKNOWN,
+                Basis.DATA,
+                stale_from.isoformat(),
+                _("The list as of %(as_of)s is too old to rule out a later ratification")
+                % {"as_of": _as_of(cited)},
             )
         )
     return points

@@ -43,6 +43,16 @@ class Treaty(models.TextChoices):
     ACTIP = "asean_actip", _("ASEAN Convention against Trafficking in Persons (ACTIP)")
 
 
+# Where each treaty's current status is kept by its depositary: a page reader can check what happened after the
+# date of the loaded list (the shipped UN lists are from January 2014).
+DEPOSITARY_STATUS_URLS: dict[str, str] = {
+    Treaty.PALERMO_PROTOCOL: "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XVIII-12-a&chapter=18",
+    Treaty.UNTOC: "https://treaties.un.org/Pages/ViewDetails.aspx?src=TREATY&mtdsg_no=XVIII-12&chapter=18",
+    Treaty.CETS_197: "https://www.coe.int/en/web/conventions/full-list?module=signatures-by-treaty&treatynum=197",
+    Treaty.ACTIP: "https://asean.org/",
+}
+
+
 class TreatyAction(models.TextChoices):
     RATIFICATION = "ratification", _("ratification")
     ACCEPTANCE = "acceptance", _("acceptance")

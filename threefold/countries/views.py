@@ -30,7 +30,7 @@ from threefold.accounts.rules import allowed
 from threefold.countries import access, hooks, indicators
 from threefold.countries.indicators import TIER_ORDER, Indicator, Value
 from threefold.countries.loaders.glotip import Indicator as GlotipIndicator
-from threefold.countries.models import CriminalisationLevel, SourceKind, Treaty
+from threefold.countries.models import DEPOSITARY_STATUS_URLS, CriminalisationLevel, SourceKind, Treaty
 from threefold.web import svgchart, worldmap
 
 INLINE_WIDTH = 420  # charts in a page are drawn narrow, so a phone shrinking them keeps their text readable
@@ -113,6 +113,10 @@ class TreatyLine:
     position: access.TreatyPosition | None
     cited: Cited | None
     evidence: str
+
+    @property
+    def depositary_url(self) -> str:
+        return DEPOSITARY_STATUS_URLS[self.treaty]
 
     @property
     def status(self) -> str:

@@ -37,6 +37,17 @@ class TreatyFacts:
     complete: bool  # the list has every participant (a hand-kept regional list may not)
     signed_on: dt.date | None = None
     ratified_on: dt.date | None = None  # the date it became a party, however it did
+    # The list is older than STALE_AFTER_YEARS: a state missing from it may have ratified since, so its absence
+    # no longer says "not met" (the January 2014 UN list misses Japan's 2017 acceptance, for one).
+    stale: bool = False
+
+
+# How old a complete list of a treaty's participants may be before an absence from it stops counting as "not met".
+STALE_AFTER_YEARS = 3
+
+
+def is_stale(as_of: dt.date | None, today: dt.date) -> bool:
+    return as_of is not None and (today - as_of).days > STALE_AFTER_YEARS * 365
 
 
 @dataclass(frozen=True)
@@ -48,14 +59,14 @@ class TreatyResult:
 
 
 def treaty_result(facts: TreatyFacts) -> TreatyResult:
-    """Party: met, with the date. Signed only or absent from a complete list: not met (as of the list's date,
-    which the page gives). Absent from an incomplete list, or no list: unknown."""
+    """Party: met, with the date. Signed only or absent from a complete, recent list: not met (as of the list's
+    date, which the page gives). Absent from an incomplete or stale list, or no list: unknown."""
     if not facts.loaded:
         return TreatyResult(TreatyState.NO_DATA, Status.UNKNOWN, None, None)
     if facts.ratified_on is not None:
         return TreatyResult(TreatyState.PARTY, Status.MET, facts.signed_on, facts.ratified_on)
     state = TreatyState.SIGNED if facts.signed_on is not None else TreatyState.NOT_LISTED
-    status = Status.NOT_MET if facts.complete else Status.UNKNOWN
+    status = Status.NOT_MET if facts.complete and not facts.stale else Status.UNKNOWN
     return TreatyResult(state, status, facts.signed_on, None)
 
 
