@@ -358,6 +358,29 @@ def test_a_filter_narrows_every_chart(browser: Client, dataset: Dataset) -> None
     assert "not shown: fewer than 11 defendants were ordered to pay" in texas
 
 
+def test_a_chart_that_cannot_be_protected_is_named_and_the_others_stay(
+    browser: Client, dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One chart with no safe suppression pattern no longer blanks the whole page (as on the CTDC dashboard)."""
+    from threefold.disclosure import CannotProtectError
+    from threefold.insight import prosecution_views
+
+    drawn = prosecution_views._figure
+
+    def refuse_states(actor: Any, found: Any, spec: Any, where: Any) -> Any:
+        if spec.key == "states":
+            raise CannotProtectError("no pattern")
+        return drawn(actor, found, spec, where)
+
+    monkeypatch.setattr(prosecution_views, "_figure", refuse_states)
+    page = text(browser.get(reverse("insight:dashboard", args=[dataset.pk])))
+    assert "Not shown, because no choice of hidden counts" in page
+    assert "<li>Cases by state</li>" in page
+    assert 'id="years-title"' in page
+    assert 'id="states-title"' not in page
+    assert "cannot be published safely with these filters" not in page
+
+
 def test_a_bad_filter_is_refused(browser: Client, dataset: Dataset) -> None:
     response = browser.get(reverse("insight:dashboard", args=[dataset.pk]) + "?state=ZZ&year_from=1999")
     assert response.status_code == 400

@@ -249,13 +249,23 @@ def dashboard(request: HttpRequest, actor: Actor, found: Dataset) -> HttpRespons
     if wanted and not specs:
         raise Http404
     figures: list[Figure] = []
+    withheld: list[
+        str
+    ] = []  # charts that no suppression pattern protects: left out, each named (as dashboard.py)
     headline = None
     error = ""
     try:
-        figures = [_figure(actor, found, spec, wheres[spec.table]) for spec in specs]
+        for spec in specs:
+            try:
+                figures.append(_figure(actor, found, spec, wheres[spec.table]))
+            except CannotProtectError:
+                withheld.append(str(spec.title))
         if not wanted:
-            headline = _headline(actor, found, figures, wheres)
-    except (FrameError, CannotProtectError):
+            try:
+                headline = _headline(actor, found, figures, wheres)
+            except CannotProtectError:
+                headline = None  # its figures are each marked as hidden where the page cannot show them
+    except FrameError:
         error = _("These charts cannot be published safely with these filters: choose fewer filters.")
         figures = []
     fmt = request.GET.get("format", "")
@@ -287,6 +297,7 @@ def dashboard(request: HttpRequest, actor: Actor, found: Dataset) -> HttpRespons
             "states": states,
             "problems": problems,
             "error": error,
+            "withheld": withheld,
             "k": crosstab.DEFAULT_K,
         },
         status=400 if problems else 200,
