@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from threefold.advocate.core import gaps, status
 
@@ -40,7 +41,7 @@ def new_action_reference() -> str:
 
 class Status(models.TextChoices):
     # Values equal threefold.advocate.core.status.Status.
-    MET = status.Status.MET.value, _("Met")
+    MET = status.Status.MET.value, pgettext_lazy("status of an ask to a government", "Met")
     PARTLY_MET = status.Status.PARTLY_MET.value, _("Partly met")
     NOT_MET = status.Status.NOT_MET.value, _("Not met")
     REGRESSED = status.Status.REGRESSED.value, _("Regressed")
@@ -179,7 +180,7 @@ class ActionStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     DONE = "done", _("Sent or held")
     AWAITING = "awaiting", _("Waiting for an answer")
-    ANSWERED = "answered", _("Answered")
+    ANSWERED = "answered", pgettext_lazy("an advocacy action that was answered", "Answered")
     CLOSED = "closed", _("Closed")
 
 

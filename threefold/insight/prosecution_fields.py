@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from threefold.insight.core import prosecutions as p
 from threefold.insight.core.frame import MISSING
 
 TABLES: dict[str, Promise] = {
-    p.CASES: _("Cases"),
+    p.CASES: pgettext_lazy("criminal cases in court", "Cases"),
     p.DEFENDANTS: _("Defendants"),
     p.JUDGES: _("Judges"),
 }
 # What one record of each table is, in a table's header and a chart's bars.
 UNITS: dict[str, Promise] = {
-    p.CASES: _("Cases"),
+    p.CASES: pgettext_lazy("criminal cases in court", "Cases"),
     p.DEFENDANTS: _("Defendants"),
     p.JUDGES: _("Judges"),
 }
