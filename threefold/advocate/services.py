@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -25,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from threefold.accounts.actor import Actor
 from threefold.accounts.models import User
-from threefold.accounts.rules import allowed
 from threefold.advocate import access, notices
 from threefold.advocate.models import (
     ActionKind,
@@ -41,6 +39,7 @@ from threefold.advocate.models import (
 )
 from threefold.audit import services as audit
 from threefold.audit.models import Action
+from threefold.checks import Checks, FieldError, require
 from threefold.countries import access as country_access
 from threefold.notifications.services import notify
 from threefold.protect.services import ConflictError
@@ -51,39 +50,13 @@ _EMAIL = re.compile(r"\S+@\S+\.\S+")
 _PHONE = re.compile(r"(?:\+?\d[\d ().-]{6,}\d)")
 
 
-class AdvocateError(ValueError):
+class AdvocateError(FieldError):
     """A change the record cannot take. ``field`` names the form field it is about ("" for the whole form)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}" if field else message)
-        self.field = field
-        self.message = message
 
 
 # ---- checks shared by every write
 
-
-def _require(actor: Actor, permission: str, obj: Any = None) -> None:
-    if not allowed(actor, permission, obj):
-        raise PermissionDenied
-
-
-def _text(field: str, text: str | None, *, required: bool = False, limit: int = MAX_TEXT_CHARS) -> str:
-    text = (text or "").strip()
-    if required and not text:
-        raise AdvocateError(field, _("Write a few words; this cannot be empty."))
-    if len(text) > limit:
-        raise AdvocateError(field, _("Write at most %(n)s characters.") % {"n": limit})
-    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in text):
-        raise AdvocateError(field, _("Control characters are not allowed."))
-    return text
-
-
-def _line(field: str, text: str | None, *, required: bool = False, limit: int = 300) -> str:
-    text = _text(field, text, required=required, limit=limit)
-    if "\n" in text or "\r" in text:
-        raise AdvocateError(field, _("Write this on one line."))
-    return text
+check = Checks(AdvocateError, line_limit=300)
 
 
 def _url(field: str, url: str | None) -> str:
@@ -109,18 +82,6 @@ def _ask(field: str, ask: str) -> str:
     if access.framework().ask(ask) is None:
         raise AdvocateError(field, _("Choose one of the asks."))
     return ask
-
-
-def _not_future(field: str, day: dt.date) -> dt.date:
-    if day > timezone.localdate():
-        raise AdvocateError(field, _("The date cannot be in the future."))
-    return day
-
-
-def _choice(field: str, value: str, values: Sequence[str]) -> str:
-    if value not in values:
-        raise AdvocateError(field, _("Choose one of the options."))
-    return value
 
 
 def _save_versioned(model: Any, row: Any, expected_version: int, **fields: Any) -> None:
@@ -150,12 +111,12 @@ class EvidenceInput:
 def _evidence_fields(given: EvidenceInput) -> dict[str, Any]:
     fields = {
         "ask": _ask("ask", given.ask),
-        "status": _choice("status", given.status, Status.values),
-        "as_of": _not_future("as_of", given.as_of),
-        "source_title": _line("source_title", given.source_title, required=True),
+        "status": check.choice("status", given.status, Status.values),
+        "as_of": check.not_future("as_of", given.as_of),
+        "source_title": check.line("source_title", given.source_title, required=True),
         "source_url": _url("source_url", given.source_url),
-        "source_citation": _line("source_citation", given.source_citation, limit=500),
-        "note": _text("note", given.note),
+        "source_citation": check.line("source_citation", given.source_citation, limit=500),
+        "note": check.text("note", given.note),
     }
     if not fields["source_url"] and not fields["source_citation"]:
         raise AdvocateError("source_url", _("Give the source's web address or a citation of it (or both)."))
@@ -165,7 +126,7 @@ def _evidence_fields(given: EvidenceInput) -> dict[str, Any]:
 def record_evidence(actor: Actor, country: str, given: EvidenceInput, *, is_demo: bool = False) -> Evidence:
     """A draft of evidence on one ask of one country; the other advocates of the organisation are told it waits
     for their approval."""
-    _require(actor, "advocate.enter")
+    require(actor, "advocate.enter")
     evidence = Evidence(
         organisation_id=actor.org_id,
         country_alpha3=_country("country", country),
@@ -193,7 +154,7 @@ def edit_evidence(
     actor: Actor, evidence: Evidence, given: EvidenceInput, *, expected_version: int
 ) -> Evidence:
     """The author changes their draft (declined evidence is not changed: enter it again)."""
-    _require(actor, "advocate.change_evidence", evidence)
+    require(actor, "advocate.change_evidence", evidence)
     fields = _evidence_fields(given)
     with transaction.atomic():
         _save_versioned(Evidence, evidence, expected_version, **fields)
@@ -220,8 +181,8 @@ def _decide(actor: Actor, evidence: Evidence, state: EvidenceState, note: str, e
 def approve_evidence(actor: Actor, evidence: Evidence, *, expected_version: int, note: str = "") -> Evidence:
     """Another advocate of the organisation approves a draft: from now on it is part of the tracker's history and
     never changes."""
-    _require(actor, "advocate.approve_evidence", evidence)
-    note = _text("note", note)
+    require(actor, "advocate.approve_evidence", evidence)
+    note = check.text("note", note)
     with transaction.atomic():
         _decide(actor, evidence, EvidenceState.APPROVED, note, expected_version)
         audit.record(
@@ -246,8 +207,8 @@ def approve_evidence(actor: Actor, evidence: Evidence, *, expected_version: int,
 
 def decline_evidence(actor: Actor, evidence: Evidence, *, reason: str, expected_version: int) -> Evidence:
     """Another advocate declines a draft, saying why; it stays on record, declined, and is never shown as a status."""
-    _require(actor, "advocate.approve_evidence", evidence)
-    reason = _text("reason", reason, required=True)
+    require(actor, "advocate.approve_evidence", evidence)
+    reason = check.text("reason", reason, required=True)
     with transaction.atomic():
         _decide(actor, evidence, EvidenceState.DECLINED, reason, expected_version)
         audit.record(actor, Action.UPDATE, evidence, details={"state": EvidenceState.DECLINED.value})
@@ -279,11 +240,11 @@ class LawInput:
 
 def _law_fields(given: LawInput) -> dict[str, Any]:
     return {
-        "law_title": _line("law_title", given.law_title, required=True),
-        "law_date": _not_future("law_date", given.law_date),
-        "law_citation": _line("law_citation", given.law_citation),
+        "law_title": check.line("law_title", given.law_title, required=True),
+        "law_date": check.not_future("law_date", given.law_date),
+        "law_citation": check.line("law_citation", given.law_citation),
         "law_url": _url("law_url", given.law_url),
-        "summary": _text("summary", given.summary),
+        "summary": check.text("summary", given.summary),
     }
 
 
@@ -301,16 +262,16 @@ def _answers(given: Mapping[str, AnswerInput]) -> dict[str, AnswerInput]:
         if item not in items:
             raise AdvocateError("", _("The checklist has no item %(item)s.") % {"item": item})
         cleaned[item] = AnswerInput(
-            _choice(f"{item}-answer", value.answer, ["", *Answer.values]),
-            _line(f"{item}-articles", value.articles, limit=200),
-            _text(f"{item}-note", value.note, limit=2000),
+            check.choice(f"{item}-answer", value.answer, ["", *Answer.values]),
+            check.line(f"{item}-articles", value.articles, limit=200),
+            check.text(f"{item}-note", value.note, limit=2000),
         )
     return cleaned
 
 
 def create_review(actor: Actor, country: str, given: LawInput, *, is_demo: bool = False) -> LegislationReview:
     """A new review of a national law, with no answer yet."""
-    _require(actor, "advocate.enter")
+    require(actor, "advocate.enter")
     review = LegislationReview(
         organisation_id=actor.org_id,
         country_alpha3=_country("country", country),
@@ -334,7 +295,7 @@ def save_review(
     expected_version: int,
 ) -> LegislationReview:
     """The law's details and the answers (every item given; the others are left as they are)."""
-    _require(actor, "advocate.change", review)
+    require(actor, "advocate.change", review)
     fields = _law_fields(given)
     cleaned = _answers(answers)
     with transaction.atomic():
@@ -368,7 +329,7 @@ def new_review_version(
 ) -> LegislationReview:
     """The law was amended: a new review of it, starting from a copy of this one's answers, under the current
     checklist (answers to items it no longer has are not copied)."""
-    _require(actor, "advocate.change", review)
+    require(actor, "advocate.change", review)
     fields = _law_fields(given)
     if fields["law_date"] < review.law_date:
         raise AdvocateError("law_date", _("The amended law cannot be older than the law reviewed before."))
@@ -443,7 +404,7 @@ def parse_documents(text: str) -> list[dict[str, str]]:
             raise AdvocateError(
                 "documents", _("Line %(n)d: %(problem)s") % {"n": number, "problem": error.message}
             ) from error
-        links.append({"url": url, "title": _line("documents", title.strip(), limit=200) or url})
+        links.append({"url": url, "title": check.line("documents", title.strip(), limit=200) or url})
     if len(links) > MAX_LINKS:
         raise AdvocateError("documents", _("Give at most %(n)d links.") % {"n": MAX_LINKS})
     return links
@@ -466,26 +427,30 @@ def _action_fields(actor: Actor, given: ActionInput) -> dict[str, Any]:
         raise AdvocateError("follow_up_on", _("The follow-up cannot come before the action."))
     return {
         "asks": asks,
-        "kind": _choice("kind", given.kind, ActionKind.values),
-        "title": _line("title", given.title, required=True, limit=200),
+        "kind": check.choice("kind", given.kind, ActionKind.values),
+        "title": check.line("title", given.title, required=True, limit=200),
         "on": given.on,
         "target_body": _no_contact_details(
-            "target_body", _line("target_body", given.target_body, required=True)
+            "target_body", check.line("target_body", given.target_body, required=True)
         ),
-        "target_role": _no_contact_details("target_role", _line("target_role", given.target_role, limit=200)),
-        "target_name": _no_contact_details("target_name", _line("target_name", given.target_name, limit=120)),
-        "status": _choice("status", given.status, ActionStatus.values),
-        "outcome": _choice("outcome", given.outcome, Outcome.values),
-        "outcome_note": _text("outcome_note", given.outcome_note),
+        "target_role": _no_contact_details(
+            "target_role", check.line("target_role", given.target_role, limit=200)
+        ),
+        "target_name": _no_contact_details(
+            "target_name", check.line("target_name", given.target_name, limit=120)
+        ),
+        "status": check.choice("status", given.status, ActionStatus.values),
+        "outcome": check.choice("outcome", given.outcome, Outcome.values),
+        "outcome_note": check.text("outcome_note", given.outcome_note),
         "documents": parse_documents(given.documents),
         "follow_up_on": given.follow_up_on,
         "owner": given.owner,
-        "note": _text("note", given.note),
+        "note": check.text("note", given.note),
     }
 
 
 def record_action(actor: Actor, country: str, given: ActionInput, *, is_demo: bool = False) -> AdvocacyAction:
-    _require(actor, "advocate.enter")
+    require(actor, "advocate.enter")
     fields = _action_fields(actor, given)
     action = AdvocacyAction(
         organisation_id=actor.org_id,
@@ -505,7 +470,7 @@ def record_action(actor: Actor, country: str, given: ActionInput, *, is_demo: bo
 def edit_action(
     actor: Actor, action: AdvocacyAction, given: ActionInput, *, expected_version: int
 ) -> AdvocacyAction:
-    _require(actor, "advocate.change", action)
+    require(actor, "advocate.change", action)
     fields = _action_fields(actor, given)
     changed = sorted(name for name, value in fields.items() if getattr(action, name) != value)
     if fields["follow_up_on"] != action.follow_up_on:

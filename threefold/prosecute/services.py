@@ -26,6 +26,7 @@ from threefold.accounts.models import User
 from threefold.accounts.rules import allowed
 from threefold.audit import services as audit
 from threefold.audit.models import Action
+from threefold.checks import Checks, FieldError
 from threefold.prosecute import texts
 from threefold.prosecute.core import offences, outcomes
 from threefold.prosecute.models import (
@@ -66,16 +67,13 @@ MAX_CUSTODY_MONTHS = 1200
 Row = TypeVar("Row", bound=models.Model)
 
 
-class ProsecuteError(ValueError):
+class ProsecuteError(FieldError):
     """A change the records cannot take. ``field`` names the form field it is about ("" for the whole form)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}" if field else message)
-        self.field = field
-        self.message = message
 
 
 # ---- checks shared by every write
+
+check = Checks(ProsecuteError, text_limit=MAX_TEXT_CHARS, line_limit=MAX_NAME_CHARS)
 
 
 def _may_record(actor: Actor, case: Case) -> None:
@@ -87,24 +85,6 @@ def _of(proceeding: Proceeding, row: models.Model) -> None:
     # Views load rows through the proceeding already; this stops a caller mixing two proceedings' rows.
     if getattr(row, "proceeding_id", None) != proceeding.pk:
         raise PermissionDenied
-
-
-def _text(field: str, text: str | None, *, required: bool = False, limit: int = MAX_TEXT_CHARS) -> str:
-    text = (text or "").strip()
-    if required and not text:
-        raise ProsecuteError(field, _("Write a few words; this cannot be empty."))
-    if len(text) > limit:
-        raise ProsecuteError(field, _("Write at most %(n)s characters.") % {"n": limit})
-    if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in text):
-        raise ProsecuteError(field, _("Control characters are not allowed."))
-    return text
-
-
-def _line(field: str, text: str | None, *, required: bool = False) -> str:
-    text = _text(field, text, required=required, limit=MAX_NAME_CHARS)
-    if "\n" in text or "\r" in text:
-        raise ProsecuteError(field, _("Write this on one line."))
-    return text
 
 
 def _past(field: str, day: date | None, *, required: bool = True) -> date | None:
@@ -123,12 +103,6 @@ def _not_before(field: str, day: date | None, start: date) -> None:
             field,
             _("The date cannot be before the proceeding began (%(day)s).") % {"day": start.isoformat()},
         )
-
-
-def _choice(field: str, value: str, choices: Iterable[str]) -> str:
-    if value not in set(choices):
-        raise ProsecuteError(field, _("Choose one of the options."))
-    return value
 
 
 def _jurisdiction(field: str, value: str) -> str:
@@ -247,10 +221,10 @@ def open_proceeding(
     _may_record(actor, case)
     jurisdiction = _jurisdiction("jurisdiction", jurisdiction)
     opened_on = _past("opened_on", opened_on)  # type: ignore[assignment]
-    court = _line("court", court)
+    court = check.line("court", court)
     details = {
-        "court_reference": _line("court_reference", court_reference),
-        "notes": _text("notes", notes),
+        "court_reference": check.line("court_reference", court_reference),
+        "notes": check.text("notes", notes),
     }
     proceeding = Proceeding(
         case=case,
@@ -299,8 +273,8 @@ def edit_proceeding(
     closed_on = _past("closed_on", closed_on, required=False)
     _not_before("closed_on", closed_on, proceeding.opened_on)
     details = {
-        "court_reference": _line("court_reference", court_reference),
-        "notes": _text("notes", notes),
+        "court_reference": check.line("court_reference", court_reference),
+        "notes": check.text("notes", notes),
     }
     return _update(
         actor,
@@ -309,7 +283,7 @@ def edit_proceeding(
         expected_version,
         "proceeding details changed" + (" and closed" if closed_on else ""),
         sealed_values={"details": details},
-        court=_line("court", court),
+        court=check.line("court", court),
         closed_on=closed_on,
     )
 
@@ -326,10 +300,10 @@ def record_stage(
 ) -> StageEvent:
     """Record that the proceeding reached a stage on a date, in a court; the proceeding's stage follows."""
     _may_record(actor, proceeding.case)
-    stage = _choice("stage", stage, Stage.values)
+    stage = check.choice("stage", stage, Stage.values)
     on = _past("on", on)  # type: ignore[assignment]
     _not_before("on", on, proceeding.opened_on)
-    court = _line("court", court)
+    court = check.line("court", court)
     event = StageEvent(
         stage=stage,
         on=on,
@@ -342,7 +316,7 @@ def record_stage(
             proceeding,
             event,
             f"stage {stage} recorded",
-            sealed_values={"note": {"text": _text("note", note)}},
+            sealed_values={"note": {"text": check.text("note", note)}},
         )
         recorded = StageEvent.objects.filter(proceeding=proceeding).values_list("stage", flat=True)
         changes: dict[str, Any] = {"stage": outcomes.latest_stage(recorded)}
@@ -359,7 +333,7 @@ def record_stage(
 def _roles(roles: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(roles))
     for role in chosen:
-        _choice("roles", role, PerpetratorRole.values)
+        check.choice("roles", role, PerpetratorRole.values)
     return chosen
 
 
@@ -372,7 +346,7 @@ def add_offender(actor: Actor, proceeding: Proceeding, *, name: str, roles: Iter
         proceeding,
         offender,
         "offender recorded",
-        sealed_values={"name": {"name": _line("name", name, required=True)}},
+        sealed_values={"name": {"name": check.line("name", name, required=True)}},
     )
 
 
@@ -393,7 +367,7 @@ def edit_offender(
         offender,
         expected_version,
         "offender changed",
-        sealed_values={"name": {"name": _line("name", name, required=True)}},
+        sealed_values={"name": {"name": check.line("name", name, required=True)}},
         roles=_roles(roles),
     )
 
@@ -422,7 +396,7 @@ def record_verdict(
     """The verdict on one charge (at trial or on appeal). A decided verdict needs its date."""
     _may_record(actor, proceeding.case)
     _of(proceeding, charge)
-    verdict = _choice("verdict", verdict, Verdict.values)
+    verdict = check.choice("verdict", verdict, Verdict.values)
     if verdict == Verdict.PENDING:
         verdict_on = None
     else:
@@ -500,7 +474,7 @@ def add_order(
     ordered_on = _past("ordered_on", ordered_on)  # type: ignore[assignment]
     _not_before("ordered_on", ordered_on, proceeding.opened_on)
     order = CompensationOrder(
-        kind=_choice("kind", kind, OrderKind.values),
+        kind=check.choice("kind", kind, OrderKind.values),
         offender=offender,
         amount=_amount("amount", amount),
         currency=_currency("currency", currency),
@@ -536,7 +510,7 @@ def add_measure(
 ) -> ProtectionMeasure:
     _may_record(actor, proceeding.case)
     row = ProtectionMeasure(
-        measure=_choice("measure", measure, Measure.values),
+        measure=check.choice("measure", measure, Measure.values),
         **_measure_state(proceeding, status, requested_on, decided_on),
     )
     return _create(
@@ -544,14 +518,14 @@ def add_measure(
         proceeding,
         row,
         f"protection measure {measure} {row.status}",
-        sealed_values={"note": {"text": _text("note", note)}},
+        sealed_values={"note": {"text": check.text("note", note)}},
     )
 
 
 def _measure_state(
     proceeding: Proceeding, status: str, requested_on: date, decided_on: date | None
 ) -> dict[str, Any]:
-    status = _choice("status", status, MeasureStatus.values)
+    status = check.choice("status", status, MeasureStatus.values)
     requested_on = _past("requested_on", requested_on)  # type: ignore[assignment]
     if status == MeasureStatus.REQUESTED:
         decided_on = None
@@ -582,7 +556,7 @@ def update_measure(
         row,
         expected_version,
         f"protection measure {row.measure} {state['status']}",
-        sealed_values={"note": {"text": _text("note", note)}},
+        sealed_values={"note": {"text": check.text("note", note)}},
         **state,
     )
 
@@ -604,8 +578,8 @@ def add_court_date(
     row = CourtDate(
         on=on,
         time=time,
-        court=_line("court", court or proceeding.court),
-        kind=_choice("kind", kind, CourtDateKind.values),
+        court=check.line("court", court or proceeding.court),
+        kind=check.choice("kind", kind, CourtDateKind.values),
         survivor_attends=survivor_attends,
     )
     return _create(
@@ -613,7 +587,7 @@ def add_court_date(
         proceeding,
         row,
         f"court date recorded ({kind})",
-        sealed_values={"note": {"text": _text("note", note)}},
+        sealed_values={"note": {"text": check.text("note", note)}},
     )
 
 
@@ -635,14 +609,14 @@ def update_court_date(
     _may_record(actor, proceeding.case)
     _of(proceeding, row)
     _not_before("on", on, proceeding.opened_on)
-    status = _choice("status", status, CourtDateStatus.values)
+    status = check.choice("status", status, CourtDateStatus.values)
     if status == CourtDateStatus.HELD and on > timezone.localdate():
         raise ProsecuteError("status", _("A court date in the future cannot have been held."))
     fields: dict[str, Any] = {
         "on": on,
         "time": time,
-        "court": _line("court", court),
-        "kind": _choice("kind", kind, CourtDateKind.values),
+        "court": check.line("court", court),
+        "kind": check.choice("kind", kind, CourtDateKind.values),
         "survivor_attends": survivor_attends,
         "status": status,
     }
@@ -654,7 +628,7 @@ def update_court_date(
         row,
         expected_version,
         f"court date changed ({status})",
-        sealed_values={"note": {"text": _text("note", note)}},
+        sealed_values={"note": {"text": check.text("note", note)}},
         **fields,
     )
 
@@ -680,7 +654,7 @@ def add_accompaniment(
         raise ProsecuteError("accompanied_by", _("Choose one of the options."))
     row = Accompaniment(
         on=on,
-        kind=_choice("kind", kind, AccompanimentKind.values),
+        kind=check.choice("kind", kind, AccompanimentKind.values),
         court_date=court_date,
         accompanied_by=accompanied_by,
     )
@@ -689,7 +663,7 @@ def add_accompaniment(
         proceeding,
         row,
         f"accompaniment recorded ({kind})",
-        sealed_values={"note": {"text": _text("note", note)}},
+        sealed_values={"note": {"text": check.text("note", note)}},
     )
 
 
@@ -708,14 +682,14 @@ def assess_risk(
     if review_on <= assessed_on:
         raise ProsecuteError("review_on", _("The review must come after the assessment."))
     row = RiskAssessment(
-        level=_choice("level", level, RiskLevel.values), assessed_on=assessed_on, review_on=review_on
+        level=check.choice("level", level, RiskLevel.values), assessed_on=assessed_on, review_on=review_on
     )
     return _create(
         actor,
         proceeding,
         row,
         f"witness risk assessed ({level})",
-        sealed_values={"note": {"text": _text("note", note)}},
+        sealed_values={"note": {"text": check.text("note", note)}},
     )
 
 
@@ -725,11 +699,11 @@ def assess_risk(
 def _own_state(
     jurisdiction: str, status: str, non_punishment: str, charged_on: date | None, raised_on: date | None
 ) -> dict[str, Any]:
-    non_punishment = _choice("non_punishment", non_punishment, NonPunishment.values)
+    non_punishment = check.choice("non_punishment", non_punishment, NonPunishment.values)
     raised_on = None if non_punishment == NonPunishment.NOT_RAISED else _past("raised_on", raised_on)
     return {
         "jurisdiction": _jurisdiction("jurisdiction", jurisdiction),
-        "status": _choice("status", status, OwnChargeStatus.values),
+        "status": check.choice("status", status, OwnChargeStatus.values),
         "non_punishment": non_punishment,
         "charged_on": _past("charged_on", charged_on, required=False),
         "raised_on": raised_on,
@@ -756,7 +730,7 @@ def add_own_charge(
         recorded_by=actor.user,
         **_own_state(jurisdiction, status, non_punishment, charged_on, raised_on),
     )
-    details = {"offence": _line("offence", offence, required=True), "notes": _text("notes", notes)}
+    details = {"offence": check.line("offence", offence, required=True), "notes": check.text("notes", notes)}
     texts.seal(row, "details", details, subject=case.person.reference)
     with transaction.atomic():
         row.save()
@@ -783,7 +757,7 @@ def update_own_charge(
     if row.case_id != case.pk:
         raise PermissionDenied
     fields = _own_state(jurisdiction, status, non_punishment, charged_on, raised_on)
-    details = {"offence": _line("offence", offence, required=True), "notes": _text("notes", notes)}
+    details = {"offence": check.line("offence", offence, required=True), "notes": check.text("notes", notes)}
     texts.seal(row, "details", details, subject=case.person.reference)
     with transaction.atomic():
         updated = OwnCharge.objects.filter(pk=row.pk, version=expected_version).update(

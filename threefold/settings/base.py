@@ -115,6 +115,9 @@ TEMPLATES = [
 ]
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Uploaded files (the prevention materials library): under the var directory, never the working directory, and
+# never served as static media: each download goes through a view that checks access (no MEDIA_URL).
+MEDIA_ROOT = Path(env_str("THREEFOLD_MEDIA_ROOT", str(VAR_DIR / "media")))
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'threefold.sqlite3'}"),

@@ -2,6 +2,8 @@
 
 import base64
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("THREEFOLD_SECRET_KEY", "test-secret-key-not-for-any-deployment-" + "x" * 20)
 os.environ.setdefault("THREEFOLD_MASTER_KEY", base64.b64encode(b"T" * 32).decode())
@@ -17,3 +19,5 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
+# Uploads of a test run go to a throw-away folder, not into var/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="threefold-test-media-"))
