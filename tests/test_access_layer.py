@@ -29,6 +29,28 @@ PROTECTED_MODELS: dict[str, str] = {
     "Membership": "accounts",
     "Invitation": "accounts",
     "ApiToken": "accounts",
+    # Participation (issue 8): consultations and their counts, links, sealed free text, survivor leaders.
+    **{
+        name: "participate"
+        for name in (
+            "Consultation",
+            "Question",
+            "Tally",
+            "TextAnswer",
+            "Change",
+            "AnswerLink",
+            "LinkIssue",
+            "FeedbackTally",
+            "FeedbackComment",
+            "Leader",
+            "LeaderActivity",
+            "LeaderSupport",
+            "LeaderPayment",
+        )
+    },
+    # Training (issue 8): participants' sealed names and e-mails and their follow-ups.
+    "Participant": "training",
+    "FollowUp": "training",
 }
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 

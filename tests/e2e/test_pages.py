@@ -31,7 +31,14 @@ def test_caseworker_pages(open_browser: OpenBrowser, org, make_member: MakeMembe
     # Home shows the caseworker's cards, and only those.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     expect(page.locator(".cards .card h2")).to_have_text(
-        ["Screen for trafficking", "Record a person", "My people", "My cases", "Referrals"]
+        [
+            "Screen for trafficking",
+            "Record a person",
+            "My people",
+            "My cases",
+            "Referrals",
+            "Survivors' voice",
+        ]
     )
     browser.check("home")
     browser.visit("/protect/cases/", "cases-empty")
@@ -113,6 +120,7 @@ def test_supervisor_pages(
             "Cases of your organisation",
             "Case dashboard",
             "Caseload",
+            "Survivors' voice",
             "Statistics",
             "Audit",
         ]
@@ -151,7 +159,14 @@ def test_supervisor_pages(
     page.get_by_label("Act for").select_option(label="Other NGO · Caseworker")
     page.get_by_role("button", name="Switch organisation").click()
     expect(page.locator(".cards .card h2")).to_have_text(
-        ["Screen for trafficking", "Record a person", "My people", "My cases", "Referrals"]
+        [
+            "Screen for trafficking",
+            "Record a person",
+            "My people",
+            "My cases",
+            "Referrals",
+            "Survivors' voice",
+        ]
     )
     expect(page.locator(".account-links .who")).to_have_text("Other NGO · Caseworker")
     browser.check("home-switched")
@@ -170,6 +185,9 @@ def test_org_admin_pages(open_browser: OpenBrowser, org, make_member: MakeMember
             "Retention",
             "Case approvals",
             "Members and invitations",
+            "Training",
+            "Prevention",
+            "Survivors' voice",
             "Statistics",
             "Audit",
         ]

@@ -16,13 +16,21 @@ from threefold.identify.models import ConsentMethod
 class StartForm(forms.Form):
     setting = forms.ChoiceField(label=_("Where are you screening?"))
 
-    def __init__(self, instrument: Instrument, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, instrument: Instrument, *args: Any, areas: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         from threefold.identify.presentation import setting_label
 
         super().__init__(*args, **kwargs)
         field = self.fields["setting"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(s, setting_label(s)) for s in instrument.settings]
+        if areas:
+            # Only for organisations that imported prevention areas (threefold.prevent): the coverage dashboard
+            # counts screenings by area. Optional: a screener may not know, or the area may not be listed.
+            self.fields["area_code"] = forms.ChoiceField(
+                label=_("Area"), choices=[("", _("Not known or not listed")), *areas], required=False
+            )
 
 
 class PrevalenceForm(forms.Form):

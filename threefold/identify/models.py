@@ -114,6 +114,9 @@ class Screening(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     external_id = models.CharField(max_length=100, blank=True)  # ODK instanceID / Kobo uuid on imports
+    # The organisation's administrative area (threefold.prevent Area.code) the screening took place in, for the
+    # prevention coverage dashboard; a code, not a key, so areas can be re-imported without touching screenings.
+    area_code = models.CharField(max_length=40, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)

@@ -87,9 +87,21 @@ class SendForm(forms.Form):
         recipients: QuerySet[Organisation],
         available: list[str],
         may_override: bool,
+        areas: list[tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if areas:
+            # Only for organisations that imported prevention areas (threefold.prevent): the coverage dashboard
+            # counts referrals by the area they come from.
+            self.fields["area_code"] = forms.ChoiceField(
+                label=_("Area the referral comes from"),
+                choices=[("", _("Not known or not listed")), *areas],
+                required=False,
+                help_text=_(
+                    "For your organisation's prevention coverage figures; not shared with the partner."
+                ),
+            )
         recipient_field = self.fields["to_org"]
         assert isinstance(recipient_field, forms.ModelChoiceField)
         recipient_field.queryset = recipients

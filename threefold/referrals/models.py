@@ -107,6 +107,9 @@ class Referral(models.Model):
     )
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(default=timezone.now)
+    # The sender's administrative area (threefold.prevent Area.code) the referral comes from, for the prevention
+    # coverage dashboard; a code, not a key, so areas can be re-imported without touching referrals.
+    area_code = models.CharField(max_length=40, blank=True)
     answer_by = models.DateTimeField()
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     responded_by = models.ForeignKey(

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from threefold.accounts.middleware import acting_member
 from threefold.accounts.rules import allowed
+from threefold.prevent import access as prevent_access
+from threefold.prevent import services as prevent_services
 from threefold.referrals import access, services
 from threefold.referrals.forms import PartnerServiceForm, ReasonForm, RecipientFilterForm, SendForm
 from threefold.referrals.models import PartnerService, Service
@@ -31,10 +33,13 @@ def send(request: HttpRequest, case_reference: str) -> HttpResponse:
         recipients=access.recipients(actor, opened, **narrowing.filters()),
         available=available_groups(opened.identity, opened.context),
         may_override=allowed(actor, "consent.override", opened.case.person),
+        areas=prevent_access.area_choices(actor),
     )
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.send(actor, opened.case, **form.send_arguments())
+            if form.cleaned_data.get("area_code"):
+                prevent_services.set_referral_area(actor, referral, form.cleaned_data["area_code"])
         except services.ConsentRequired as missing:
             form.add_error(None, missing.message)
         except ValidationError as error:

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from threefold.accounts.middleware import ACTIVE_ORG_KEY, build_actor
 from threefold.accounts.models import User
-from threefold.accounts.roles import Role
 from threefold.accounts.rules import allowed
 from threefold.audit import services as audit
 from threefold.audit.models import Action
@@ -34,7 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_configure_retention": bool(actor and allowed(actor, "protect.configure_retention")),
         "can_manage_partners": bool(actor and allowed(actor, "referrals.manage_partners")),
         "unread_notifications": notification_access.unread_count(request.user) if actor else 0,  # type: ignore[arg-type]
-        "waiting_for_module": role == Role.TRAINER,
+        "can_train": bool(actor and allowed(actor, "training.manage")),
+        "can_run_prevention": bool(actor and allowed(actor, "prevent.manage")),
+        "can_consult": bool(actor and allowed(actor, "participate.view_results")),
         "can_view_statistics": bool(actor and allowed(actor, "insight.view_statistics")),
     }
     return render(request, "web/home.html", context)

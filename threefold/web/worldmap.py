@@ -19,12 +19,9 @@ Crimea is drawn as part of Ukraine (ISO 3166, UN General Assembly resolution 68/
 
 from __future__ import annotations
 
-import bisect
 import json
-import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,34 +29,34 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pycountry
 
+# The map's colours, classes and legend are shared with every choropleth of the project; they are re-exported
+# here because callers and tests know them as ``worldmap.*``.
+from threefold.web.choropleth import (  # noqa: F401
+    FONT,
+    HIDDEN_BACKGROUND,
+    LEGEND_ROW,
+    MAX_CLASSES,
+    NO_DATA,
+    OUTLINE,
+    RAMPS,
+    TEXT,
+    TITLE_HEIGHT,
+    LegendEntry,
+    Status,
+    check_id_prefix,
+    clamp_classes,
+    class_breaks,
+    clip_text,
+    legend_rows,
+    ramp_for,
+    svg_head,
+    svg_heading,
+    svg_legend,
+    value_legend,
+)
+from threefold.web.choropleth import level as level_of
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "world_110m.json"
-
-# Sequential single-hue blue ramps (after ColorBrewer "Blues"; safe for every common colour vision deficiency),
-# one per number of classes, light to dark; the lightest is still clearly darker than NO_DATA.
-RAMPS: dict[int, tuple[str, ...]] = {
-    1: ("#2171b5",),
-    2: ("#9ecae1", "#08519c"),
-    3: ("#c6dbef", "#4292c6", "#08306b"),
-    4: ("#c6dbef", "#6baed6", "#2171b5", "#08306b"),
-    5: ("#c6dbef", "#9ecae1", "#4292c6", "#08519c", "#08306b"),
-    6: ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b"),
-}
-MAX_CLASSES = max(RAMPS)
-NO_DATA = "#f3f2f1"
-HIDDEN_BACKGROUND = "#f3f2f1"
-# Outlines, hatching, legend borders and text: at least 4.5:1 against white and against NO_DATA, so that
-# swatches and shapes meet the WCAG 2.1 non-text contrast minimum (3:1) whatever their fill.
-OUTLINE = "#505a5f"
-TEXT = "#0b0c0c"
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-
-_ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
-
-
-class Status(StrEnum):
-    VALUE = "value"
-    HIDDEN = "hidden"
-    NO_DATA = "no-data"
 
 
 @dataclass(frozen=True)
@@ -85,16 +82,6 @@ class Labels:
     separator: str = ", "  # between names
     item_separator: str = "; "  # between "name: value" items
     number: Callable[[int], str] = str
-
-
-@dataclass(frozen=True)
-class LegendEntry:
-    label: str
-    fill: str  # a colour, or url(#...) for the hatching
-    status: Status
-    low: int | None = None  # the class's range, for VALUE entries
-    high: int | None = None
-    countries: tuple[str, ...] = ()  # for HIDDEN: the names of the hidden countries drawn on the map
 
 
 @dataclass(frozen=True)
@@ -169,37 +156,6 @@ def country_name(key: str) -> str:
     return str(country.name) if country is not None else key
 
 
-def _nice(value: int) -> int:
-    """A round number near ``value`` (one significant digit from 10 up), to start a class at."""
-    if value < 10:
-        return value
-    magnitude = 10 ** (len(str(value)) - 1)
-    return max(magnitude, round(value / magnitude) * magnitude)
-
-
-def class_breaks(values: Collection[int], classes: int = 5) -> tuple[int, ...]:
-    """Lower bounds of at most ``classes`` classes over ``values``: the first is the smallest value, the others
-    are quantiles rounded to nice numbers; every class holds at least one value."""
-    if not values:
-        return ()
-    ordered = sorted(values)
-    candidates = sorted(
-        {_nice(ordered[min(len(ordered) - 1, (len(ordered) * i) // classes)]) for i in range(1, classes)}
-    )
-    breaks = [ordered[0]]
-    for candidate in candidates:
-        if candidate <= breaks[-1]:
-            continue
-        # Keep the break only when both the class it closes and the one it opens hold a value.
-        if any(breaks[-1] <= v < candidate for v in ordered) and any(v >= candidate for v in ordered):
-            breaks.append(candidate)
-    return tuple(breaks)
-
-
-def _level(value: int, breaks: tuple[int, ...]) -> int:
-    return max(0, bisect.bisect_right(breaks, value) - 1)
-
-
 def choropleth(
     values: Mapping[str, int | None],
     *,
@@ -221,12 +177,11 @@ def choropleth(
     an alpha-2 key (say, in the reader's language; a mapping or a function); by default the English name.
     ``id_prefix`` starts the ids of the SVG's elements: give each map on one page its own.
     """
-    if not _ID.match(id_prefix):
-        raise ValueError(f"id_prefix must be a letter and then letters, digits, _ or -: {id_prefix!r}")
+    check_id_prefix(id_prefix)
     if fewer_than and k is None:
         raise ValueError("fewer_than needs k")
     labels = labels or Labels()
-    classes = max(1, min(MAX_CLASSES, classes))
+    classes = clamp_classes(classes)
     data = world()
     shapes: dict[str, dict[str, Any]] = data["countries"]
 
@@ -268,7 +223,7 @@ def choropleth(
                 small.add(key)
 
     breaks = class_breaks(list(counts.values()), classes)
-    ramp = RAMPS[len(breaks)] if breaks else ()
+    ramp = ramp_for(breaks)
     hatch = f"url(#{id_prefix}-hatch)"
 
     def describe(key: str, name: str) -> tuple[Status, str, str, int | None, int | None]:
@@ -279,7 +234,7 @@ def choropleth(
             return Status.HIDDEN, hatch, labels.hidden.format(name=name), None, None
         if key in counts:
             value = counts[key]
-            level = _level(value, breaks)
+            level = level_of(value, breaks)
             label = labels.value.format(name=name, value=labels.number(value))
             return Status.VALUE, ramp[level], label, value, level
         return Status.NO_DATA, NO_DATA, labels.no_data.format(name=name), None, None
@@ -307,23 +262,13 @@ def choropleth(
         else ""
     )
 
-    legend = [
-        LegendEntry(
-            (labels.single if low == high else labels.range).format(
-                low=labels.number(low), high=labels.number(high)
-            ),
-            colour,
-            Status.VALUE,
-            low,
-            high,
-        )
-        for colour, low, high in zip(
-            ramp,
-            breaks,
-            [*(b - 1 for b in breaks[1:]), max(counts.values())] if breaks else [],
-            strict=True,
-        )
-    ]
+    legend = value_legend(
+        breaks,
+        max(counts.values()) if counts else None,
+        range_label=labels.range,
+        single_label=labels.single,
+        number=labels.number,
+    )
     hidden_names = tuple(sorted(shape.name for shape in countries if shape.status is Status.HIDDEN))
     if hidden_names:
         shown_small = small & sources
@@ -333,7 +278,7 @@ def choropleth(
             hidden_label = labels.legend_fewer_than.format(k=k)
         else:
             hidden_label = labels.legend_hidden
-        legend.append(LegendEntry(hidden_label, hatch, Status.HIDDEN, countries=hidden_names))
+        legend.append(LegendEntry(hidden_label, hatch, Status.HIDDEN, names=hidden_names))
     legend.append(LegendEntry(labels.legend_no_data, NO_DATA, Status.NO_DATA))
 
     if description is None:
@@ -369,30 +314,6 @@ def choropleth(
 
 # --- SVG --------------------------------------------------------------------------------------------------------
 
-TITLE_HEIGHT = 32
-LEGEND_ROW = 22
-SWATCH = (18, 12)
-CHAR_WIDTH = 6.8  # a generous guess at the mean width of a 12 px character, to lay out the legend
-
-
-def _legend_rows(entries: tuple[LegendEntry, ...], width: int) -> list[list[tuple[float, LegendEntry]]]:
-    """Legend items left to right, wrapped to ``width``: rows of (x, entry)."""
-    rows: list[list[tuple[float, LegendEntry]]] = [[]]
-    x = 8.0
-    for entry in entries:
-        item = SWATCH[0] + 6 + len(entry.label) * CHAR_WIDTH + 18
-        if rows[-1] and x + item > width:
-            rows.append([])
-            x = 8.0
-        rows[-1].append((x, entry))
-        x += item
-    return rows
-
-
-def _clip_text(text: str, width: int) -> str:
-    limit = int((width - 16) / CHAR_WIDTH)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
 
 def to_svg(world_map: WorldMap, *, heading: bool = True, fixed_size: bool = True) -> str:
     """The map as a complete SVG document (for a download, or inline in a page): a visible heading (unless
@@ -401,30 +322,22 @@ def to_svg(world_map: WorldMap, *, heading: bool = True, fixed_size: bool = True
     ``fixed_size`` gives the document its natural width and height in pixels, as a file needs; without it the
     map is 100% wide and as high as its aspect ratio makes it, to fill its box in a page."""
     m = world_map
-    p = m.id_prefix
     top = TITLE_HEIGHT if heading else 0
-    rows = _legend_rows(m.legend, m.width)
-    notes = [_clip_text(m.note, m.width)] if m.note else []
+    rows = legend_rows(m.legend, m.width)
+    notes = [clip_text(m.note, m.width)] if m.note else []
     legend_top = top + m.height + 8
     total = legend_top + LEGEND_ROW * (len(rows) + len(notes)) + 4
-    font = f"font-family={quoteattr(FONT)}"
-    size = f'width="{m.width}" height="{total}"' if fixed_size else 'width="100%"'
-
-    out = [
-        '<svg xmlns="http://www.w3.org/2000/svg" version="1.1"'
-        f' viewBox="0 0 {m.width} {total}" {size}'
-        f' role="img" aria-labelledby="{p}-title {p}-desc">',
-        f'<title id="{p}-title">{escape(m.title)}</title>',
-        f'<desc id="{p}-desc">{escape(m.description)}</desc>',
-        f'<defs><pattern id="{m.hatch_id}" patternUnits="userSpaceOnUse" width="4" height="4"'
-        ' patternTransform="rotate(45)">'
-        f'<rect width="4" height="4" fill="{HIDDEN_BACKGROUND}"/>'
-        f'<line x1="1" y1="0" x2="1" y2="4" stroke="{OUTLINE}" stroke-width="1.2"/></pattern></defs>',
-    ]
+    out = svg_head(
+        id_prefix=m.id_prefix,
+        title=m.title,
+        description=m.description,
+        width=m.width,
+        total=total,
+        fixed_size=fixed_size,
+        hatch_id=m.hatch_id,
+    )
     if heading:
-        out.append(
-            f'<text x="8" y="22" {font} font-size="16" font-weight="bold" fill="{TEXT}">{escape(m.title)}</text>'
-        )
+        out.append(svg_heading(m.title))
     out.append(
         f'<g transform="translate(0 {top})" stroke="{OUTLINE}" stroke-width="0.5" stroke-linejoin="round"'
         ' fill-rule="evenodd">'
@@ -435,22 +348,6 @@ def to_svg(world_map: WorldMap, *, heading: bool = True, fixed_size: bool = True
             f" data-key={quoteattr(shape.key)}><title>{escape(shape.label)}</title></path>"
         )
     out.append("</g>")
-
-    out.append(f'<g {font} font-size="12" fill="{TEXT}">')
-    for r, row in enumerate(rows):
-        y = legend_top + r * LEGEND_ROW
-        for x, entry in row:
-            tip = entry.label
-            if entry.countries:
-                tip += ": " + ", ".join(entry.countries)
-            out.append(
-                f"<g><title>{escape(tip)}</title>"
-                f'<rect x="{x:g}" y="{y}" width="{SWATCH[0]}" height="{SWATCH[1]}" fill={quoteattr(entry.fill)}'
-                f' stroke="{OUTLINE}" stroke-width="1"/>'
-                f'<text x="{x + SWATCH[0] + 6:g}" y="{y + 10}">{escape(entry.label)}</text></g>'
-            )
-    for n, note in enumerate(notes):
-        y = legend_top + (len(rows) + n) * LEGEND_ROW + 10
-        out.append(f'<text x="8" y="{y}">{escape(note)}</text>')
-    out.append("</g></svg>")
+    out.extend(svg_legend(rows, notes, legend_top))
+    out.append("</svg>")
     return "\n".join(out) + "\n"

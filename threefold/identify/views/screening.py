@@ -34,6 +34,8 @@ from threefold.identify.presentation import (
 )
 from threefold.identify.records import read_record
 from threefold.identify.templatetags.identify_tags import current_language
+from threefold.prevent import access as prevent_access
+from threefold.prevent import services as prevent_services
 from threefold.protect import access as protect_access
 
 
@@ -91,6 +93,7 @@ def instrument_detail(request: HttpRequest, instrument_id: str) -> HttpResponse:
             "instrument": entry.instrument,
             "settings": [(s, setting_label(s)) for s in entry.instrument.settings],
             "chosen_setting": request.GET.get("setting", ""),
+            "areas": prevent_access.area_choices(actor),
             "indicators_by_dimension": [
                 (dimension, entry.instrument.indicators_of(dimension.id))
                 for dimension in entry.instrument.dimensions
@@ -121,13 +124,15 @@ def xlsform(request: HttpRequest, instrument_id: str) -> HttpResponse:
 def start(request: HttpRequest, instrument_id: str) -> HttpResponse:
     actor = _screener(request)
     entry = access.instrument(actor, instrument_id)
-    form = StartForm(entry.instrument, request.POST)
+    form = StartForm(entry.instrument, request.POST, areas=prevent_access.area_choices(actor))
     if not form.is_valid():
         messages.error(request, _("Choose the setting you are screening in."))
         return redirect("identify:instrument", instrument_id=instrument_id)
     screening = services.start_screening(
         actor, entry, setting=form.cleaned_data["setting"], language=current_language()
     )
+    if form.cleaned_data.get("area_code"):
+        prevent_services.set_screening_area(actor, screening, form.cleaned_data["area_code"])
     return _to_first_question(screening.reference, entry.instrument, {})
 
 

@@ -1,0 +1,115 @@
+"""Questions, codes, suppressed results and leaders' totals: the pure rules of participate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from threefold.participate.core import questions, results, tokens, totals
+from threefold.participate.core.questions import Kind, Problem, QuestionDraft, QuestionProblem
+
+
+def test_a_question_keeps_its_translations_and_falls_back_to_the_first_language() -> None:
+    clean = questions.clean(
+        QuestionDraft(
+            Kind.SINGLE, {"en": " Clear?  ", "fr": ""}, {"en": ["Yes", "No"], "fr": ["Oui", "Non"]}
+        ),
+        ["en", "fr"],
+    )
+    assert clean.texts == {"en": "Clear?"}
+    assert clean.options == [{"en": "Yes", "fr": "Oui"}, {"en": "No", "fr": "Non"}]
+    assert questions.localised(clean.texts, "fr", ["en", "fr"]) == "Clear?"
+    assert questions.localised(clean.options[0], "fr", ["en", "fr"]) == "Oui"
+
+
+@pytest.mark.parametrize(
+    ("draft", "problem"),
+    [
+        (QuestionDraft(Kind.TEXT, {"en": ""}, {}), Problem.NO_TEXT),
+        (QuestionDraft(Kind.SINGLE, {"en": "Q"}, {"en": ["One"]}), Problem.NO_OPTIONS),
+        (QuestionDraft(Kind.SINGLE, {"en": "Q"}, {"en": ["A", "B"], "fr": ["A"]}), Problem.OPTIONS_DIFFER),
+        (QuestionDraft(Kind.MULTIPLE, {"en": "Q"}, {"en": ["A", "a"]}), Problem.DUPLICATE_OPTION),
+        (QuestionDraft(Kind.SCALE, {"en": "Q"}, {"en": ["A", "B"]}), Problem.OPTIONS_NOT_ALLOWED),
+        (QuestionDraft(Kind.TEXT, {"de": "Q"}, {}), Problem.UNKNOWN_LANGUAGE),
+        (QuestionDraft(Kind.TEXT, {"en": "x" * 501}, {}), Problem.TOO_LONG),
+    ],
+)
+def test_bad_questions_are_refused_with_their_problem(draft: QuestionDraft, problem: Problem) -> None:
+    with pytest.raises(QuestionProblem) as error:
+        questions.clean(draft, ["en", "fr"])
+    assert error.value.problem is problem
+
+
+def test_answers_are_checked_against_the_question() -> None:
+    assert questions.check_answer(Kind.MULTIPLE, 3, ["0", "2", "2"]) == ("0", "2")
+    assert questions.check_answer(Kind.SCALE, 0, [""]) == ()
+    with pytest.raises(ValueError, match="one answer only"):
+        questions.check_answer(Kind.SINGLE, 2, ["0", "1"])
+    with pytest.raises(ValueError, match="not an option"):
+        questions.check_answer(Kind.SCALE, 0, ["6"])
+
+
+def test_codes_are_typed_back_in_any_case_and_grouping() -> None:
+    code = tokens.new_code()
+    assert tokens.normalise(tokens.grouped(code).lower()) == code
+    assert tokens.digest(code) != code
+    assert len(tokens.digest(code)) == 64
+    assert not tokens.is_well_formed("SHORT")
+
+
+def test_small_counts_and_what_gives_them_away_are_hidden() -> None:
+    shown = results.protect_counts(["yes", "no", "unsure"], [9, 4, 1], 5)
+    assert [bar.cell.value for bar in shown.bars] == [9, None, None]
+    assert shown.total.value == 14
+    two = results.protect_counts(["yes", "no"], [12, 2], 5)
+    assert [bar.cell.value for bar in two.bars] == [None, None]  # 12 would give the 2 away
+    with pytest.raises(ValueError, match="at least 3"):
+        results.protect_counts(["a"], [3], 2)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=6), st.integers(3, 11))
+def test_no_shown_count_is_small(counts: list[int], k: int) -> None:
+    result = results.protect_counts([str(i) for i in range(len(counts))], counts, k)
+    for bar in result.bars:
+        assert bar.cell.value is None or bar.cell.value == 0 or bar.cell.value >= k
+
+
+def test_multiple_choice_options_are_protected_one_by_one() -> None:
+    result = results.protect_choices(["curfew", "phones"], [10, 2], 12, 5)
+    assert [bar.cell.value for bar in result.bars] == [
+        None,
+        None,
+    ]  # 10 of 12 would show the 2 not choosing it
+    result = results.protect_choices(["curfew", "phones"], [7, 6], 13, 5)
+    assert [bar.cell.value for bar in result.bars] == [7, 6]
+
+
+def test_free_text_and_means_wait_for_k_and_time_is_kept_to_the_week() -> None:
+    assert not results.enough_for_free_text(4, 5)
+    assert results.enough_for_free_text(5, 5)
+    assert results.scale_mean({"4": 2, "5": 2}, 5).mean is None
+    assert results.scale_mean({"4": 3, "5": 2}, 5).mean == 4.4
+    assert results.week_of(dt.date(2026, 3, 5)) == dt.date(2026, 3, 2)
+
+
+def test_leaders_totals_per_year_never_add_currencies() -> None:
+    found = totals.by_year(
+        [
+            totals.Activity(dt.date(2025, 1, 1), Decimal("2")),
+            totals.Activity(dt.date(2026, 1, 1), Decimal("1.5")),
+        ],
+        [
+            totals.Payment(dt.date(2025, 2, 1), Decimal("50"), "EUR", "fee"),
+            totals.Payment(dt.date(2025, 3, 1), Decimal("20"), "GBP", "fee"),
+            totals.Payment(dt.date(2025, 3, 1), Decimal("5"), "EUR", "fee"),
+        ],
+    )
+    assert [(y.year, y.hours, y.activities) for y in found] == [
+        (2026, Decimal("1.5"), 1),
+        (2025, Decimal("2"), 1),
+    ]
+    assert found[1].paid == (("EUR", "fee", Decimal("55")), ("GBP", "fee", Decimal("20")))

@@ -1,0 +1,26 @@
+"""The prevention cores stay pure: no Django import, and they run in a process where Django is never loaded."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.purity import modules_importing_django
+
+PACKAGE = Path(__file__).resolve().parents[2] / "threefold" / "prevent" / "core"
+
+
+def test_no_module_imports_django() -> None:
+    assert modules_importing_django(PACKAGE) == []
+
+
+def test_the_cores_run_without_django_loaded() -> None:
+    code = (
+        "import sys\n"
+        "from threefold.prevent.core import areas, indicators, geojson, layout, coverage, reach, files\n"
+        "assert not areas.parse_areas(areas.EXAMPLE.encode()).problems\n"
+        "assert layout.tile_positions({'A': 'a'}, {}) == {'A': (0, 0)}\n"
+        "assert not [m for m in sys.modules if m == 'django' or m.startswith('django.')]\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=PACKAGE.parents[2])

@@ -1,0 +1,567 @@
+"""The only way to change participate's records: permission, validation, transaction and audit entry together.
+
+The anonymous answer (``answer_consultation``, ``answer_feedback``) is the exception to "everything audited":
+an audit entry carries a precise time and a sequence number, and would date each answer to the second. Nothing
+is audited when a link is used (ADR 0030); issuing links is (who, how many, for what).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from threefold.accounts.actor import Actor
+from threefold.accounts.models import Organisation
+from threefold.audit import services as audit
+from threefold.audit.models import Action
+from threefold.checks import Checks, FieldError, require
+from threefold.participate import access, sealing
+from threefold.participate.core import questions as question_core
+from threefold.participate.core import results as results_core
+from threefold.participate.core import tokens
+from threefold.participate.core.questions import Problem, QuestionDraft, QuestionProblem
+from threefold.participate.models import (
+    ActivityKind,
+    AnswerLink,
+    Change,
+    Consultation,
+    FeedbackComment,
+    FeedbackQuestion,
+    FeedbackTally,
+    Leader,
+    LeaderActivity,
+    LeaderPayment,
+    LeaderSupport,
+    LinkIssue,
+    PaymentKind,
+    Question,
+    State,
+    SupportKind,
+    Tally,
+    TextAnswer,
+)
+from threefold.referrals.models import Service
+
+MAX_TEXT_CHARS = 4000
+MAX_ANSWER_CHARS = 2000
+MAX_LINKS = 30
+MAX_QUESTIONS = 20
+FEEDBACK_LINK_DAYS = 30
+
+
+class ParticipateError(FieldError):
+    """A change the record cannot take. ``field`` names the form field it is about ("" for the whole form)."""
+
+
+class LinkUnusable(Exception):
+    """The code opens nothing: unknown, used, expired, or its consultation is not open. Deliberately one
+    exception for all, so that no page can tell them apart."""
+
+
+# ---- checks shared by every write
+
+check = Checks(ParticipateError)
+
+
+# ---- consultations
+
+
+@dataclass(frozen=True)
+class ConsultationInput:
+    title: str
+    topic: str
+    languages: Sequence[str]
+    opens_on: dt.date
+    closes_on: dt.date
+    k: int = results_core.DEFAULT_K
+
+
+def _languages(given: Sequence[str]) -> list[str]:
+    from django.conf import settings
+
+    offered = [code for code, _name in settings.LANGUAGES]
+    languages = list(dict.fromkeys(given))
+    if not languages:
+        raise ParticipateError("languages", _("Choose at least one language."))
+    for language in languages:
+        check.choice("languages", language, offered)
+    return languages
+
+
+def create_consultation(actor: Actor, given: ConsultationInput, *, is_demo: bool = False) -> Consultation:
+    require(actor, "participate.manage")
+    if given.closes_on < given.opens_on:
+        raise ParticipateError("closes_on", _("The consultation cannot close before it opens."))
+    if given.k < results_core.MIN_K:
+        raise ParticipateError(
+            "k",
+            _("Groups smaller than %(n)s would give people away: choose %(n)s or more.")
+            % {"n": results_core.MIN_K},
+        )
+    consultation = Consultation(
+        organisation_id=actor.org_id,
+        title=check.line("title", given.title, required=True),
+        topic=check.text("topic", given.topic, required=True),
+        languages=_languages(given.languages),
+        opens_on=given.opens_on,
+        closes_on=given.closes_on,
+        k=given.k,
+        created_by=actor.user,
+        is_demo=is_demo,
+    )
+    with transaction.atomic():
+        consultation.save()
+        audit.record(actor, Action.CREATE, consultation, details={"languages": consultation.languages})
+    return consultation
+
+
+def _question_message(problem: QuestionProblem) -> tuple[str, str]:
+    field = f"text_{problem.language}" if problem.problem in (Problem.NO_TEXT,) else "options"
+    if problem.problem is Problem.TOO_LONG:
+        field = f"text_{problem.language}"
+    messages = {
+        Problem.NO_TEXT: _("Write the question in the consultation's first language."),
+        Problem.TOO_LONG: _("The question or an option is too long: shorten it."),
+        Problem.NO_OPTIONS: _("Give at least two options, one a line."),
+        Problem.TOO_MANY_OPTIONS: _("Give at most %(n)s options.") % {"n": question_core.MAX_OPTIONS},
+        Problem.OPTIONS_DIFFER: _(
+            "Each language must list the same number of options, in the same order (or none: the first "
+            "language's are shown)."
+        ),
+        Problem.DUPLICATE_OPTION: _("Two options are the same: each option must differ."),
+        Problem.OPTIONS_NOT_ALLOWED: _(
+            "Only questions with a list of answers have options: leave them empty."
+        ),
+        Problem.UNKNOWN_LANGUAGE: _("The consultation is not offered in that language."),
+    }
+    return field, messages[problem.problem]
+
+
+def add_question(actor: Actor, consultation: Consultation, draft: QuestionDraft) -> Question:
+    """A question at the end of a draft consultation (an open one's questions no longer change: its answers
+    would not mean the same)."""
+    require(actor, "participate.change", consultation)
+    if consultation.state != State.DRAFT:
+        raise ParticipateError("", _("Questions are added while the consultation is a draft."))
+    try:
+        clean = question_core.clean(draft, consultation.languages)
+    except QuestionProblem as problem:
+        raise ParticipateError(*_question_message(problem)) from problem
+    existing = Question.objects.filter(consultation=consultation).count()
+    if existing >= MAX_QUESTIONS:
+        raise ParticipateError("", _("A consultation has at most %(n)s questions.") % {"n": MAX_QUESTIONS})
+    question = Question(
+        consultation=consultation,
+        position=existing + 1,
+        kind=clean.kind.value,
+        texts=clean.texts,
+        options=clean.options,
+    )
+    with transaction.atomic():
+        question.save()
+        audit.record(actor, Action.UPDATE, consultation, details={"question_added": question.position})
+    return question
+
+
+def open_consultation(actor: Actor, consultation: Consultation) -> Consultation:
+    """From draft to open. Every counter is created now, at zero, so their order says nothing about answers."""
+    require(actor, "participate.change", consultation)
+    if consultation.state != State.DRAFT:
+        raise ParticipateError("", _("Only a draft can be opened."))
+    found = access.questions(consultation)
+    if not found:
+        raise ParticipateError("", _("Add at least one question before opening the consultation."))
+    if consultation.closes_on < timezone.localdate():
+        raise ParticipateError(
+            "", _("The closing date has passed: a consultation must be open for some days.")
+        )
+    with transaction.atomic():
+        Tally.objects.bulk_create(
+            Tally(question=question, key=key)
+            for question in found
+            for key in question_core.answer_keys(question_core.Kind(question.kind), len(question.options))
+        )
+        Consultation.objects.filter(pk=consultation.pk).update(state=State.OPEN)
+        audit.record(actor, Action.UPDATE, consultation, details={"state": State.OPEN.value})
+    consultation.refresh_from_db()
+    return consultation
+
+
+def close_consultation(actor: Actor, consultation: Consultation) -> Consultation:
+    """No more answers; unused links to it are deleted (they would open nothing anyway)."""
+    require(actor, "participate.change", consultation)
+    if consultation.state != State.OPEN:
+        raise ParticipateError("", _("Only an open consultation can be closed."))
+    with transaction.atomic():
+        Consultation.objects.filter(pk=consultation.pk).update(state=State.CLOSED)
+        AnswerLink.objects.filter(consultation=consultation).delete()
+        audit.record(actor, Action.UPDATE, consultation, details={"state": State.CLOSED.value})
+    consultation.refresh_from_db()
+    return consultation
+
+
+@dataclass(frozen=True)
+class ChangeInput:
+    on: dt.date
+    you_said: str
+    we_did: str
+
+
+def record_change(actor: Actor, consultation: Consultation, given: ChangeInput) -> Change:
+    """ "You said, we did": published with the results, for the respondents to see."""
+    require(actor, "participate.change", consultation)
+    if consultation.state == State.DRAFT:
+        raise ParticipateError("", _("Open the consultation first: nobody has said anything yet."))
+    change = Change(
+        consultation=consultation,
+        on=check.not_future("on", given.on),
+        you_said=check.text("you_said", given.you_said, required=True, limit=1000),
+        we_did=check.text("we_did", given.we_did, required=True, limit=2000),
+        created_by=actor.user,
+    )
+    with transaction.atomic():
+        change.save()
+        audit.record(actor, Action.UPDATE, consultation, details={"change_recorded": change.pk})
+    return change
+
+
+# ---- links
+
+
+def _count(field: str, count: int) -> int:
+    if not 1 <= count <= MAX_LINKS:
+        raise ParticipateError(field, _("Issue from 1 to %(n)s links at a time.") % {"n": MAX_LINKS})
+    return count
+
+
+def _new_links(actor: Actor, count: int, expires_on: dt.date, **purpose: Any) -> list[str]:
+    codes = [tokens.new_code() for _ in range(count)]
+    AnswerLink.objects.bulk_create(
+        AnswerLink(
+            organisation_id=actor.org_id, code_hash=tokens.digest(code), expires_on=expires_on, **purpose
+        )
+        for code in codes
+    )
+    LinkIssue.objects.create(
+        organisation_id=actor.org_id,
+        issued_by=actor.user,
+        issued_on=timezone.localdate(),
+        count=count,
+        **purpose,
+    )
+    return codes
+
+
+def issue_links(actor: Actor, consultation: Consultation, count: int) -> list[str]:
+    """Single-use codes for an open consultation, valid until it closes. Returned once, never stored: only
+    their hashes are kept, and nothing says to whom each is given."""
+    require(actor, "participate.invite")
+    if consultation.organisation_id != actor.org_id:
+        raise PermissionDenied
+    if not access.is_answerable(consultation, timezone.localdate()):
+        raise ParticipateError("", _("Links are issued while the consultation is open."))
+    count = _count("count", count)
+    with transaction.atomic():
+        codes = _new_links(actor, count, consultation.closes_on, consultation=consultation)
+        audit.record(actor, Action.CREATE, consultation, details={"links_issued": count})
+    return codes
+
+
+FEEDBACK_KEYS: dict[str, tuple[str, ...]] = {
+    "responses": ("n",),
+    FeedbackQuestion.SATISFACTION.value: tuple(str(v) for v in question_core.SCALE),
+    FeedbackQuestion.FELT_SAFE.value: access.YES_NO,
+    FeedbackQuestion.RESPECTED.value: access.YES_NO,
+    FeedbackQuestion.RECOMMEND.value: access.YES_NO,
+}
+
+
+def issue_feedback_links(actor: Actor, service: str, provider: Organisation | None, count: int) -> list[str]:
+    """Single-use codes for the feedback survey on a service given by the organisation or a partner."""
+    require(actor, "participate.invite")
+    service = check.choice("service", service, Service.values)
+    if provider is None or provider.pk not in {org.pk for org in access.providers(actor)}:
+        raise ParticipateError("provider", _("Choose your organisation or a partner on the platform."))
+    count = _count("count", count)
+    expires = timezone.localdate() + dt.timedelta(days=FEEDBACK_LINK_DAYS)
+    with transaction.atomic():
+        # Every counter exists before the first answer, so their creation order says nothing about it.
+        for question, keys in FEEDBACK_KEYS.items():
+            for key in keys:
+                FeedbackTally.objects.get_or_create(
+                    organisation_id=actor.org_id,
+                    service=service,
+                    provider=provider,
+                    question=question,
+                    key=key,
+                )
+        codes = _new_links(actor, count, expires, service=service, provider=provider)
+        audit.record(
+            actor,
+            Action.CREATE,
+            ("participate.feedback", service),
+            details={"links_issued": count, "provider": provider.pk},
+        )
+    return codes
+
+
+def _use(code: str) -> AnswerLink:
+    """The link the code opens, locked and deleted in the caller's transaction: a second use finds nothing."""
+    link = access.link_for(code)
+    if link is None:
+        raise LinkUnusable
+    if not AnswerLink.objects.select_for_update().filter(pk=link.pk).exists():
+        raise LinkUnusable
+    deleted, _counts = AnswerLink.objects.filter(pk=link.pk).delete()
+    if not deleted:
+        raise LinkUnusable  # someone else used it a moment ago
+    return link
+
+
+# ---- anonymous answers
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What a respondent gave: chosen values by question id (option indexes, a scale value), text by id."""
+
+    chosen: Mapping[int, Sequence[str]] = field(default_factory=dict)
+    texts: Mapping[int, str] = field(default_factory=dict)
+
+
+def _checked_answers(
+    consultation: Consultation, given: Answers
+) -> list[tuple[Question, tuple[str, ...], str]]:
+    checked: list[tuple[Question, tuple[str, ...], str]] = []
+    for question in access.questions(consultation):
+        kind = question_core.Kind(question.kind)
+        if kind is question_core.Kind.TEXT:
+            text = check.text(f"q{question.pk}", given.texts.get(question.pk, ""), limit=MAX_ANSWER_CHARS)
+            checked.append((question, (), text))
+            continue
+        try:
+            keys = question_core.check_answer(kind, len(question.options), given.chosen.get(question.pk, ()))
+        except ValueError as error:
+            raise ParticipateError(f"q{question.pk}", _("Choose one of the options.")) from error
+        checked.append((question, keys, ""))
+    if not any(keys or text for _question, keys, text in checked):
+        raise ParticipateError("", _("Answer at least one question before sending."))
+    return checked
+
+
+def check_consultation_answers(consultation: Consultation, given: Answers) -> None:
+    """Validate without using the link, so that a mistake can be corrected and the link still works."""
+    _checked_answers(consultation, given)
+
+
+def answer_consultation(code: str, given: Answers) -> Consultation:
+    """Store one respondent's answers and use up their link, in one transaction. Nothing written names the link,
+    the respondent, their device or the time beyond the week; nothing is audited or logged."""
+    week = results_core.week_of(timezone.localdate())
+    with transaction.atomic():
+        link = _use(code)
+        consultation = link.consultation
+        if consultation is None:
+            raise LinkUnusable
+        checked = _checked_answers(consultation, given)
+        for question, keys, text in checked:
+            if not keys and not text:
+                continue
+            Question.objects.filter(pk=question.pk).update(respondents=F("respondents") + 1)
+            if keys:
+                Tally.objects.filter(question=question, key__in=keys).update(count=F("count") + 1)
+            if text:
+                row = TextAnswer(organisation_id=consultation.organisation_id, question=question, week=week)
+                sealing.seal_text(row, "text", text)
+                row.save(force_insert=True)
+        Consultation.objects.filter(pk=consultation.pk).update(responses=F("responses") + 1)
+    return consultation
+
+
+@dataclass(frozen=True)
+class FeedbackAnswers:
+    satisfaction: str = ""  # "1".."5"
+    felt_safe: str = ""  # "yes" / "no" / ""
+    respected: str = ""
+    recommend: str = ""
+    comment: str = ""
+
+
+def _checked_feedback(given: FeedbackAnswers) -> dict[str, str]:
+    answers = {
+        FeedbackQuestion.SATISFACTION.value: given.satisfaction,
+        FeedbackQuestion.FELT_SAFE.value: given.felt_safe,
+        FeedbackQuestion.RESPECTED.value: given.respected,
+        FeedbackQuestion.RECOMMEND.value: given.recommend,
+    }
+    for question, value in answers.items():
+        if value and value not in FEEDBACK_KEYS[question]:
+            raise ParticipateError(question, _("Choose one of the options."))
+    if not any(answers.values()) and not given.comment.strip():
+        raise ParticipateError("", _("Answer at least one question before sending."))
+    return {question: value for question, value in answers.items() if value}
+
+
+def check_feedback(given: FeedbackAnswers) -> None:
+    _checked_feedback(given)
+    check.text("comment", given.comment, limit=MAX_ANSWER_CHARS)
+
+
+def answer_feedback(code: str, given: FeedbackAnswers) -> None:
+    """One client's feedback on a service: counters, and the sealed comment dated to its week. Not audited."""
+    answers = _checked_feedback(given)
+    comment = check.text("comment", given.comment, limit=MAX_ANSWER_CHARS)
+    with transaction.atomic():
+        link = _use(code)
+        if link.consultation is not None or link.provider_id is None:
+            raise LinkUnusable
+        scope = {
+            "organisation_id": link.organisation_id,
+            "service": link.service,
+            "provider_id": link.provider_id,
+        }
+        for question, key in [("responses", "n"), *answers.items()]:
+            FeedbackTally.objects.filter(**scope, question=question, key=key).update(count=F("count") + 1)
+        if comment:
+            row = FeedbackComment(**scope, week=results_core.week_of(timezone.localdate()))
+            sealing.seal_text(row, "text", comment)
+            row.save(force_insert=True)
+
+
+# ---- survivor leaders
+
+
+@dataclass(frozen=True)
+class LeaderInput:
+    pseudonym: str
+    consent_on: dt.date
+    consent_scope: str
+    contact_notes: str = ""
+
+
+def create_leader(actor: Actor, given: LeaderInput, *, is_demo: bool = False) -> Leader:
+    require(actor, "participate.leaders")
+    leader = Leader(
+        organisation_id=actor.org_id,
+        pseudonym=check.line("pseudonym", given.pseudonym, required=True, limit=80),
+        consent_on=check.not_future("consent_on", given.consent_on),
+        consent_scope=check.text("consent_scope", given.consent_scope, required=True, limit=1000),
+        created_by=actor.user,
+        is_demo=is_demo,
+    )
+    sealing.seal_text(leader, "contact_notes", check.text("contact_notes", given.contact_notes, limit=1000))
+    with transaction.atomic():
+        leader.save()
+        audit.record(actor, Action.CREATE, leader)
+    return leader
+
+
+def _active(actor: Actor, leader: Leader) -> None:
+    require(actor, "participate.change_leader", leader)
+    if not leader.consent_active:
+        raise ParticipateError("", _("Consent was withdrawn: nothing more is recorded for this leader."))
+
+
+@dataclass(frozen=True)
+class ActivityInput:
+    kind: str
+    on: dt.date
+    topic: str
+    hours: Decimal
+
+
+def add_activity(actor: Actor, leader: Leader, given: ActivityInput) -> LeaderActivity:
+    _active(actor, leader)
+    if not Decimal(0) < given.hours <= Decimal(24):
+        raise ParticipateError("hours", _("Give the hours of that day's work, from 0.5 to 24."))
+    row = LeaderActivity(
+        leader=leader,
+        kind=check.choice("kind", given.kind, ActivityKind.values),
+        on=check.not_future("on", given.on),
+        topic=check.line("topic", given.topic, required=True),
+        hours=given.hours,
+    )
+    with transaction.atomic():
+        row.save()
+        audit.record(actor, Action.UPDATE, leader, details={"activity_added": row.kind})
+    return row
+
+
+@dataclass(frozen=True)
+class SupportInput:
+    kind: str
+    on: dt.date
+    detail: str = ""
+
+
+def add_support(actor: Actor, leader: Leader, given: SupportInput) -> LeaderSupport:
+    _active(actor, leader)
+    row = LeaderSupport(
+        leader=leader,
+        kind=check.choice("kind", given.kind, SupportKind.values),
+        on=check.not_future("on", given.on),
+        detail=check.line("detail", given.detail),
+    )
+    with transaction.atomic():
+        row.save()
+        audit.record(actor, Action.UPDATE, leader, details={"support_added": row.kind})
+    return row
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    kind: str
+    on: dt.date
+    amount: Decimal
+    currency: str
+
+
+def add_payment(actor: Actor, leader: Leader, given: PaymentInput) -> LeaderPayment:
+    _active(actor, leader)
+    currency = (given.currency or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise ParticipateError("currency", _("Give the currency as its three-letter code, such as EUR."))
+    if given.amount <= 0:
+        raise ParticipateError("amount", _("Give an amount above zero."))
+    row = LeaderPayment(
+        leader=leader,
+        kind=check.choice("kind", given.kind, PaymentKind.values),
+        on=check.not_future("on", given.on),
+        amount=given.amount,
+        currency=currency,
+    )
+    with transaction.atomic():
+        row.save()
+        audit.record(actor, Action.UPDATE, leader, details={"payment_added": row.kind})
+    return row
+
+
+def withdraw_consent(actor: Actor, leader: Leader, on: dt.date) -> Leader:
+    """The leader withdrew consent: the record stops being used (nothing more is added; it is offered for
+    deletion)."""
+    require(actor, "participate.change_leader", leader)
+    if not leader.consent_active:
+        raise ParticipateError("", _("Consent was already withdrawn."))
+    on = check.not_future("on", on)
+    with transaction.atomic():
+        Leader.objects.filter(pk=leader.pk).update(consent_withdrawn_on=on)
+        audit.record(actor, Action.UPDATE, leader, details={"consent_withdrawn": True})
+    leader.refresh_from_db()
+    return leader
+
+
+def delete_leader(actor: Actor, leader: Leader) -> None:
+    """Delete the record and everything recorded with it (activities, support, payments, sealed notes)."""
+    require(actor, "participate.change_leader", leader)
+    with transaction.atomic():
+        audit.record(actor, Action.DELETE, leader)
+        leader.delete()

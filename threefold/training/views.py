@@ -1,0 +1,503 @@
+"""Staff pages of training: courses with their modules and question bank, sessions, participants, attendance,
+tests typed in from paper, certificates, follow-ups and results.
+
+Thin views: ``access`` reads (another organisation's record is a 404), ``services`` writes. Trainers and org
+admins manage (``training.manage``, ``training.change``); analysts and supervisors read courses, sessions and
+results (``training.view_results``), never names; other members get a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from threefold.accounts.actor import Actor
+from threefold.accounts.middleware import acting_member
+from threefold.accounts.rules import allowed
+from threefold.prevent import access as prevent_access
+from threefold.training import access, charts, services
+from threefold.training.forms import (
+    AnswerSheetForm,
+    AttendanceForm,
+    CertificateForm,
+    CourseForm,
+    FollowUpForm,
+    ModuleForm,
+    ParticipantForm,
+    QuestionForm,
+    SessionForm,
+)
+from threefold.training.models import Course, Kind, Participant, Session
+from threefold.training.services import TrainingError
+
+
+def reader(request: HttpRequest) -> Actor:
+    actor = acting_member(request)
+    if not access.may_read(actor):
+        raise PermissionDenied
+    return actor
+
+
+def manager(request: HttpRequest) -> Actor:
+    actor = acting_member(request)
+    if not allowed(actor, "training.manage"):
+        raise PermissionDenied
+    return actor
+
+
+def _course(request: HttpRequest, reference: str, *, change: bool = False) -> tuple[Actor, Course]:
+    actor = manager(request) if change else reader(request)
+    found = access.course(actor, reference)
+    if change and not allowed(actor, "training.change", found):
+        raise PermissionDenied
+    return actor, found
+
+
+def _session(request: HttpRequest, reference: str, *, change: bool = False) -> tuple[Actor, Session]:
+    actor = manager(request) if change else reader(request)
+    found = access.session(actor, reference)
+    if change and not allowed(actor, "training.change", found):
+        raise PermissionDenied
+    return actor, found
+
+
+def _participant(request: HttpRequest, reference: str, uid: str) -> tuple[Actor, Session, Participant]:
+    actor, found = _session(request, reference, change=True)
+    return actor, found, access.participant(found, uid)
+
+
+def save_form(request: HttpRequest, form: Form, save: Callable[[dict[str, Any]], Any]) -> Any:
+    """On a valid POST, save through the service and return what it returns; its refusal goes next to its field
+    (None is returned then, and the page shows the form again)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except TrainingError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+    return None
+
+
+def _form_page(
+    request: HttpRequest, form: Form, title: str, submit: str, back: str, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "training/form.html",
+        {"form": form, "title": title, "submit": submit, "back": back, **extra},
+        status=400 if form.errors else 200,
+    )
+
+
+def participant_link(request: HttpRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("training:link_home", args=[token]))
+
+
+# ---- home, follow-ups
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    actor = reader(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "training/home.html",
+        {
+            "courses": access.courses(actor),
+            "upcoming": access.upcoming_sessions(actor, today),
+            "recent": [s for s in access.sessions(actor) if s.ends_on < today][:10],
+            "due": access.follow_ups_due(actor, today),
+            "can_manage": allowed(actor, "training.manage"),
+        },
+    )
+
+
+@require_GET
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    actor = manager(request)
+    return render(
+        request, "training/follow_ups.html", {"due": access.follow_ups_due(actor, timezone.localdate())}
+    )
+
+
+# ---- courses, modules, questions
+
+
+@require_http_methods(["GET", "POST"])
+def add_course(request: HttpRequest) -> HttpResponse:
+    actor = manager(request)
+    form = CourseForm(request.POST if request.method == "POST" else None)
+    saved = save_form(
+        request,
+        form,
+        lambda d: services.create_course(
+            actor, services.CourseInput(d["title"], d["audience"], d["languages"], d["description"])
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Course created: now add its modules and questions."))
+        return redirect("training:course", saved.reference)
+    return _form_page(request, form, _("New course"), _("Create the course"), reverse("training:home"))
+
+
+@require_GET
+def course(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _course(request, reference)
+    questions = access.questions(found)
+    modules = access.modules(found)
+    return render(
+        request,
+        "training/course.html",
+        {
+            "course": found,
+            "modules": [(m, [q for q in questions if q.module_id == m.pk]) for m in modules],
+            "sessions": access.sessions(actor, found),
+            "may_change": allowed(actor, "training.change", found),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def add_module(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _course(request, reference, change=True)
+    form = ModuleForm(request.POST if request.method == "POST" else None)
+    saved = save_form(request, form, lambda d: services.add_module(actor, found, d["title"], d["objective"]))
+    if saved is not None:
+        messages.success(request, _("Module added."))
+        return redirect("training:course", found.reference)
+    back = reverse("training:course", args=[found.reference])
+    return _form_page(request, form, _("New module"), _("Add the module"), back, course=found)
+
+
+@require_http_methods(["GET", "POST"])
+def add_question(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _course(request, reference, change=True)
+    modules = access.modules(found)
+    form = QuestionForm(request.POST if request.method == "POST" else None, modules=modules)
+
+    def save(d: dict[str, Any]) -> Any:
+        options = form.options()
+        return services.add_question(
+            actor, found, services.QuestionInput(d["module"], d["text"], options, d["correct"])
+        )
+
+    saved = save_form(request, form, save)
+    if saved is not None:
+        messages.success(request, _("Question added to the bank."))
+        return redirect("training:course", found.reference)
+    back = reverse("training:course", args=[found.reference])
+    if not modules:
+        messages.info(request, _("Add a module first: every question belongs to one."))
+        return redirect(back)
+    return _form_page(request, form, _("New question"), _("Add the question"), back, course=found)
+
+
+@require_POST
+def retire_question(request: HttpRequest, reference: str, question_id: int) -> HttpResponse:
+    actor, found = _course(request, reference, change=True)
+    question = access.question(found, question_id)
+    services.set_question_active(actor, question, not question.is_active)
+    messages.success(
+        request,
+        _("Question brought back.")
+        if question.is_active
+        else _("Question retired: new sessions leave it out."),
+    )
+    return redirect("training:course", found.reference)
+
+
+# ---- sessions
+
+
+@require_http_methods(["GET", "POST"])
+def add_session(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _course(request, reference, change=True)
+    trainers = access.trainers(actor)
+    form = SessionForm(
+        request.POST if request.method == "POST" else None,
+        trainers=trainers,
+        languages=found.languages,
+        areas=prevent_access.area_choices(actor),
+        initial={"trainer": actor.user.pk, "language": (found.languages or [""])[0]},
+    )
+    by_id = {user.pk: user for user in trainers}
+
+    def save(d: dict[str, Any]) -> Any:
+        given = services.SessionInput(
+            d["starts_on"],
+            d["ends_on"],
+            d["place"],
+            by_id.get(d["trainer"]),
+            d["language"],
+            d["format"],
+            d["capacity"],
+            d.get("area_code", ""),
+        )
+        return services.create_session(actor, found, given)
+
+    saved = save_form(request, form, save)
+    if saved is not None:
+        messages.success(request, _("Session %(reference)s created.") % {"reference": saved.reference})
+        return redirect("training:session", saved.reference)
+    back = reverse("training:course", args=[found.reference])
+    return _form_page(request, form, _("New session"), _("Create the session"), back, course=found)
+
+
+@require_GET
+def session(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _session(request, reference)
+    listed = access.participants(found)
+    may_change = allowed(actor, "training.change", found)
+    names = access.names(actor, found, listed) if may_change else {}
+    rows = [
+        {
+            "participant": p,
+            "name": names.get(p.pk),
+            "kinds": access.kinds_taken(p),
+            "eligible": access.is_eligible(found, p),
+        }
+        for p in listed
+    ]
+    return render(
+        request,
+        "training/session.html",
+        {
+            "session": found,
+            "rows": rows,
+            "questions": access.frozen_questions(found),
+            "may_change": may_change,
+            "may_see_results": allowed(actor, "training.view_results"),
+            "days": access.days(found),
+        },
+    )
+
+
+@require_POST
+def freeze_questions(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _session(request, reference, change=True)
+    try:
+        count = services.freeze_questions(actor, found)
+        messages.success(request, _("The test of this session has %(n)s questions.") % {"n": count})
+    except TrainingError as error:
+        messages.error(request, error.message)
+    return redirect("training:session", found.reference)
+
+
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _session(request, reference, change=True)
+    days = access.days(found)
+    listed = access.participants(found)
+    marks = access.attendance(found)
+    initial = {f"p{pid}-{day.isoformat()}": present for (pid, day), present in marks.items()}
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None, participants=listed, days=days, initial=initial
+    )
+    saved = save_form(request, form, lambda d: services.record_attendance(actor, found, form.marks()))
+    if saved is not None:
+        messages.success(request, _("Attendance saved."))
+        return redirect("training:session", found.reference)
+    return render(request, "training/attendance.html", {"session": found, "form": form, "days": days})
+
+
+# ---- participants
+
+
+@require_http_methods(["GET", "POST"])
+def add_participant(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _session(request, reference, change=True)
+    form = ParticipantForm(request.POST if request.method == "POST" else None)
+    saved = save_form(
+        request,
+        form,
+        lambda d: services.add_participant(
+            actor, found, services.ParticipantInput(d["employer"], d["sector"], d["name"], d["email"])
+        ),
+    )
+    if saved is not None:
+        added, token = saved
+        return render(
+            request,
+            "training/link.html",
+            {"session": found, "participant": added, "link": participant_link(request, token), "new": True},
+        )
+    back = reverse("training:session", args=[found.reference])
+    return _form_page(
+        request, form, _("Add a participant"), _("Add and show their link"), back, session=found
+    )
+
+
+@require_GET
+def participant(request: HttpRequest, reference: str, uid: str) -> HttpResponse:
+    actor, found, person = _participant(request, reference, uid)
+    return render(
+        request,
+        "training/participant.html",
+        {
+            "session": found,
+            "participant": person,
+            "name": access.names(actor, found, [person]).get(person.pk),
+            "kinds": access.kinds_taken(person),
+            "eligible": access.is_eligible(found, person),
+            "follow_ups": [f for f in access.follow_ups(found) if f.participant_id == person.pk],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+def new_link(request: HttpRequest, reference: str, uid: str) -> HttpResponse:
+    actor, found, person = _participant(request, reference, uid)
+    token = services.new_link(actor, person)
+    return render(
+        request,
+        "training/link.html",
+        {"session": found, "participant": person, "link": participant_link(request, token), "new": False},
+    )
+
+
+@require_POST
+def forget_identity(request: HttpRequest, reference: str, uid: str) -> HttpResponse:
+    actor, found, person = _participant(request, reference, uid)
+    services.forget_identity(actor, person)
+    messages.success(request, _("The participant's name and e-mail address are erased."))
+    return redirect("training:participant", found.reference, person.uid)
+
+
+def _kind(kind: str) -> str:
+    if kind not in Kind.values:
+        raise Http404
+    return kind
+
+
+@require_http_methods(["GET", "POST"])
+def enter_test(request: HttpRequest, reference: str, uid: str, kind: str) -> HttpResponse:
+    """A trainer types in a test taken on paper (blanks allowed: they count as wrong)."""
+    actor, found, person = _participant(request, reference, uid)
+    kind = _kind(kind)
+    questions = access.frozen_questions(found)
+    if not questions or kind in access.kinds_taken(person):
+        raise Http404
+    form = AnswerSheetForm(
+        request.POST if request.method == "POST" else None, questions=questions, blanks_allowed=True
+    )
+    saved = save_form(
+        request, form, lambda d: services.submit_test(person, kind, form.answers(), actor=actor)
+    )
+    if saved is not None:
+        messages.success(request, _("Test saved."))
+        return redirect("training:participant", found.reference, person.uid)
+    return render(
+        request,
+        "training/test.html",
+        {
+            "form": form,
+            "session": found,
+            "participant": person,
+            "kind_label": Kind(kind).label,
+            "back": reverse("training:participant", args=[found.reference, person.uid]),
+            "submit": _("Save the test"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def certificate(request: HttpRequest, reference: str, uid: str) -> HttpResponse:
+    """GET: the name to print (the stored one, if any). POST: the printable certificate, name not stored."""
+    actor, found, person = _participant(request, reference, uid)
+    if not access.is_eligible(found, person):
+        raise Http404
+    stored = access.names(actor, found, [person]).get(person.pk)
+    form = CertificateForm(request.POST or None, initial={"name": stored.name if stored else ""})
+    if request.method == "POST" and form.is_valid():
+        code = services.issue_certificate(actor, person)
+        return render(
+            request,
+            "training/certificate.html",
+            {
+                "session": found,
+                "participant": person,
+                "name": form.cleaned_data["name"].strip(),
+                "code": code,
+                "verify_url": request.build_absolute_uri(reverse("training:verify", args=[code])),
+            },
+        )
+    return _form_page(
+        request,
+        form,
+        _("Certificate of participant %(n)s") % {"n": person.number},
+        _("Show the certificate to print"),
+        reverse("training:participant", args=[found.reference, person.uid]),
+        session=found,
+    )
+
+
+# ---- follow-ups typed in by the trainer
+
+
+@require_http_methods(["GET", "POST"])
+def enter_follow_up(request: HttpRequest, reference: str, uid: str) -> HttpResponse:
+    actor, found = _session(request, reference, change=True)
+    row = access.follow_up(found, uid)
+    if row.answered_at is not None:
+        raise Http404
+    form = FollowUpForm(request.POST if request.method == "POST" else None)
+    saved = save_form(
+        request,
+        form,
+        lambda d: services.answer_follow_up(
+            row,
+            services.FollowUpInput(d["identified"], d["referred"], d["helped"], d["missing"]),
+            actor=actor,
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Follow-up saved."))
+        return redirect("training:follow_ups")
+    return render(
+        request,
+        "training/follow_up.html",
+        {
+            "form": form,
+            "follow_up": row,
+            "session": found,
+            "back": reverse("training:follow_ups"),
+            "by_trainer": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# ---- results (no names)
+
+
+@require_GET
+def results(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _session(request, reference)
+    if not allowed(actor, "training.view_results"):
+        raise PermissionDenied
+    found_results = access.results(actor, found)
+    return render(
+        request,
+        "training/results.html",
+        {
+            "session": found,
+            "results": found_results,
+            "scores": found_results.scores,
+            "question_rows": charts.question_rows(found_results),
+            "module_chart": charts.modules_chart(found_results),
+            "change_chart": charts.change_chart(found_results),
+        },
+    )
