@@ -139,8 +139,9 @@ def _consultation(
 
 def _answer(found: Consultation, caseworker: Actor) -> None:
     questions = list(Question.objects.filter(consultation=found))
-    for known, fair, change, explained, text in ANSWERS:
-        (code,) = services.issue_links(caseworker, found, 1)
+    # One batch of codes, as a caseworker hands out cards after a house meeting.
+    codes = services.issue_links(caseworker, found, len(ANSWERS))
+    for code, (known, fair, change, explained, text) in zip(codes, ANSWERS, strict=True):
         chosen = dict(zip([q.pk for q in questions[:4]], [known, fair, change, explained], strict=True))
         services.answer_consultation(code, services.Answers(chosen=chosen, texts={questions[4].pk: text}))
 
