@@ -294,7 +294,11 @@ SHARED_DATA_DIR = Path(env_str("THREEFOLD_SHARED_DATA", str(BASE_DIR.parent / "s
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Single-use codes and personal links are credentials carried in the URL: no log line may hold one.
+    "filters": {"redact_credentials": {"()": "threefold.web.log_redaction.RedactCredentialPaths"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_credentials"]}},
     "root": {"handlers": ["console"], "level": env_str("THREEFOLD_LOG_LEVEL", "INFO")},
+    # The development server's request lines go through the same handler, not Django's own.
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
 AXES_VERBOSE = False
