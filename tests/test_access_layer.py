@@ -42,6 +42,7 @@ PROTECTED_MODELS: dict[str, str] = {
             "LinkIssue",
             "FeedbackTally",
             "FeedbackComment",
+            "FeedbackHeld",
             "Leader",
             "LeaderActivity",
             "LeaderSupport",

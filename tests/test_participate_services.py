@@ -4,7 +4,9 @@ link, a device or a moment, suppressed results, feedback and survivor leaders.""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +15,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +27,18 @@ from threefold.audit.models import AuditEntry
 from threefold.participate import access, services
 from threefold.participate.core import tokens
 from threefold.participate.core.questions import Kind, QuestionDraft
-from threefold.participate.models import AnswerLink, Consultation, Leader, LinkIssue, Tally, TextAnswer
+from threefold.participate.models import (
+    AnswerLink,
+    Change,
+    Consultation,
+    FeedbackComment,
+    FeedbackHeld,
+    FeedbackTally,
+    Leader,
+    LinkIssue,
+    Tally,
+    TextAnswer,
+)
 
 IP = "203.0.113.77"
 AGENT = "Mozilla/5.0 DistinctiveAgent/9.9 (unlinkability-probe)"
@@ -117,12 +131,16 @@ def test_an_anonymous_answer_cannot_be_tied_to_a_person_a_link_an_ip_or_a_moment
     assert AuditEntry.objects.count() == audit_before  # using a link is not audited
     assert Session.objects.count() == sessions_before  # the anonymous pages made no session
     assert not client.cookies.get("sessionid")
+    assert not client.cookies  # not even a CSRF cookie: the code is the credential
     rows = _all_participate_rows()
     logs = "\n".join(f"{r.name} {r.getMessage()}" for r in caplog.records)
     for needle in (IP, AGENT, "DistinctiveAgent", *codes, *(tokens.grouped(c) for c in codes)):
         assert needle not in rows, needle
         assert needle not in logs, needle
     assert SECRET not in rows  # sealed at rest
+    # The codes are stored as a keyed hash only: the plain SHA-256 of a code is nowhere.
+    for code in codes:
+        assert hashlib.sha256(code.encode()).hexdigest() not in rows
     # No precise time: nothing of today's time of day, and the text answer is dated to its week only.
     assert now.strftime("%H:%M") not in rows.split("audit_auditentry")[0]
     answer = TextAnswer.objects.get()
@@ -149,7 +167,7 @@ def test_used_unknown_expired_and_closed_links_are_refused_alike(people: dict[st
     found = make_consultation(people["supervisor"])
     used, expired, closed = services.issue_links(people["caseworker"], found, 3)
     services.answer_consultation(used, services.Answers(texts={_questions(found)["text"].pk: "ok"}))
-    AnswerLink.objects.filter(code_hash=tokens.digest(expired)).update(
+    AnswerLink.objects.filter(code_hash=access.code_hash(expired)).update(
         expires_on=timezone.localdate() - dt.timedelta(days=1)
     )
     client = Client()
@@ -187,13 +205,119 @@ def test_small_counts_are_suppressed_and_free_text_waits_for_k(people: dict[str,
         if index == 2:
             assert access.free_text(people["supervisor"], found, q["text"]) is None
     found.refresh_from_db()
-    single = next(r for r in access.results(found, "en") if r.kind == "single")
+    found = services.close_consultation(people["supervisor"], found)
+    results = access.results(found, "en")
+    assert results is not None
+    single = next(r for r in results if r.kind == "single")
     assert single.result is not None
     assert [bar.cell.value for bar in single.result.bars] == [9, None, None]
     assert single.result.total.value == 14
     texts = access.free_text(people["supervisor"], found, q["text"])
     assert texts is not None
     assert sorted(texts) == sorted(f"idea {i}" for i in range(14))
+
+
+def _answer(found: Consultation, code: str, choice: str, scale: str, text: str) -> None:
+    q = _questions(found)
+    services.answer_consultation(
+        code,
+        services.Answers(
+            chosen={q["single"].pk: [choice], q["scale"].pk: [scale]}, texts={q["text"].pk: text}
+        ),
+    )
+
+
+def _urls(found: Consultation) -> dict[str, str]:
+    return {
+        "results": reverse("participate:results", args=[found.reference]),
+        "consultation": reverse("participate:consultation", args=[found.reference]),
+        "summary": reverse("participate:summary", args=[found.reference]),
+        "free_text": reverse("participate:free_text", args=[found.reference, 4]),
+    }
+
+
+def _stable(text: str) -> str:
+    """A page without its CSRF tokens (masked anew on every render)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+
+
+def _main(page: Any) -> str:
+    return _stable(str(page.content.decode().split("<main")[1].split("</main>")[0]))
+
+
+@pytest.mark.django_db
+def test_results_are_hidden_while_open_and_shown_once_closed(people: dict[str, Actor]) -> None:
+    """Reading the results before and after one person answered would tell that person's answers: nothing of
+    the answers is shown while the consultation is open, not even how many people answered."""
+    supervisor, caseworker = people["supervisor"], people["caseworker"]
+    found = make_consultation(supervisor, k=3)
+    codes = services.issue_links(caseworker, found, 7)
+    for index, code in enumerate(codes[:6]):
+        _answer(found, code, "0", "4", f"before {index}")
+    found.refresh_from_db()
+    assert access.results(found, "en") is None
+    assert access.free_text(supervisor, found, _questions(found)["text"]) is None
+    client = Client()
+    client.force_login(supervisor.user)
+    before = {name: _main(client.get(url)) for name, url in _urls(found).items()}
+    _answer(found, codes[6], "1", "2", "the one who answered last")  # one person answers...
+    for name, url in _urls(found).items():
+        after = _main(client.get(url))
+        assert after == before[name], name  # ...and no page changes
+        assert "before 0" not in after
+        assert "the one who answered last" not in after
+        assert ">6<" not in after
+        assert ">7<" not in after
+    assert "nobody can tell one person" in before["results"]
+    assert "nobody can tell one person" in before["summary"]
+
+    services.close_consultation(supervisor, found)
+    found.refresh_from_db()
+    results = access.results(found, "en")
+    assert results is not None
+    single = next(r for r in results if r.kind == "single")
+    assert single.result is not None
+    assert single.result.total.value == 7
+    assert "the one who answered last" in _main(client.get(_urls(found)["free_text"]))
+    assert ">7<" in _main(client.get(_urls(found)["consultation"]))
+    summary = _main(Client().get(_urls(found)["summary"]))
+    assert "Are the rules clear?" in summary
+    assert "nobody can tell one person" not in summary
+
+
+@pytest.mark.django_db
+def test_closing_writes_every_counter_and_free_text_again(people: dict[str, Actor]) -> None:
+    """On PostgreSQL every row version carries its transaction's id: closing rewrites every counter and
+    free-text row in one transaction, and re-inserts free text under new keys in a random order."""
+    found = make_consultation(people["supervisor"], k=3)
+    for index, code in enumerate(services.issue_links(people["caseworker"], found, 4)):
+        _answer(found, code, "0", "5", f"idea {index}")
+    before = set(TextAnswer.objects.values_list("uid", flat=True))
+    counts = dict(Tally.objects.values_list("pk", "count"))
+    with CaptureQueriesContext(connection) as queries:
+        services.close_consultation(people["supervisor"], found)
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert any(sql.startswith('UPDATE "participate_tally" SET "count" = ') for sql in updates), updates
+    assert any(sql.startswith('UPDATE "participate_question" SET "respondents" = ') for sql in updates)
+    after = set(TextAnswer.objects.values_list("uid", flat=True))
+    assert len(after) == 4
+    assert not after & before
+    assert dict(Tally.objects.values_list("pk", "count")) == counts
+    texts = access.free_text(people["supervisor"], found, _questions(found)["text"])
+    assert sorted(texts or []) == [f"idea {i}" for i in range(4)]
+
+
+@pytest.mark.django_db
+def test_a_mean_is_published_only_when_no_count_of_its_question_is_hidden(people: dict[str, Actor]) -> None:
+    found = make_consultation(people["supervisor"], k=3)
+    codes = services.issue_links(people["caseworker"], found, 7)
+    for code, scale in zip(codes, ["4", "5", "5", "5", "5", "5", "5"], strict=True):
+        _answer(found, code, "0", scale, "")
+    found = services.close_consultation(people["supervisor"], found)
+    scale = next(r for r in access.results(found, "en") or [] if r.kind == "scale")
+    assert scale.result is not None
+    assert scale.result.total.value == 7
+    assert scale.mean is None  # 7 answers and 4.9 would tell the one 4 and the six 5s
 
 
 @pytest.mark.django_db
@@ -235,7 +359,7 @@ def test_questions_are_checked(people: dict[str, Actor]) -> None:
 def test_feedback_is_counted_per_service_and_provider_and_its_comment_sealed(
     people: dict[str, Actor], org: Organisation
 ) -> None:
-    codes = services.issue_feedback_links(people["caseworker"], "shelter", org, 6)
+    codes = services.issue_feedback_links(people["caseworker"], "shelter", org, 10)
     for index, code in enumerate(codes):
         services.answer_feedback(
             code,
@@ -245,15 +369,119 @@ def test_feedback_is_counted_per_service_and_provider_and_its_comment_sealed(
         )
     assert "kind staff" not in _all_participate_rows()
     (result,) = access.feedback_results(people["analyst"])
-    assert result.respondents.total.value == 6
+    assert result.respondents.total.value == 10
     satisfaction = result.questions[0][1]
     assert satisfaction.bars[1].cell.value is None  # the one "2" is never shown, nor worked out from the rest
     assert all(bar.cell.value in (None, 0) or bar.cell.value >= 5 for bar in satisfaction.bars)
+    assert result.mean is None  # hidden counts: no mean
     assert sorted(access.feedback_comments(people["supervisor"], "shelter", org.pk) or []) == sorted(
-        f"kind staff {i}" for i in range(6)
+        f"kind staff {i}" for i in range(10)
     )
     with pytest.raises(services.LinkUnusable):
         services.answer_feedback(codes[0], services.FeedbackAnswers(satisfaction="3"))
+
+
+def _respondents(org: Organisation) -> int:
+    return FeedbackTally.objects.get(organisation=org, question="responses").count
+
+
+@pytest.mark.django_db
+def test_feedback_is_released_only_in_groups_of_at_least_k(
+    people: dict[str, Actor], org: Organisation
+) -> None:
+    """A caseworker who gives one client a link and reads the results before and after learns nothing: answers
+    are held back, sealed, and moved into the counters k at a time."""
+    k = access.FEEDBACK_K
+    codes = services.issue_feedback_links(people["caseworker"], "shelter", org, 2 * k + 1)
+    client = Client()
+    client.force_login(people["supervisor"].user)
+    page = _main(client.get(reverse("participate:feedback")))
+    assert f"groups of at least {k}" in page
+    for index, code in enumerate(codes[: k - 1]):
+        services.answer_feedback(code, services.FeedbackAnswers(satisfaction="4", comment=f"held {index}"))
+        assert _respondents(org) == 0
+        assert not FeedbackComment.objects.exists()
+        assert access.feedback_comments(people["supervisor"], "shelter", org.pk) is None
+        assert _main(client.get(reverse("participate:feedback"))) == page
+    assert FeedbackHeld.objects.count() == k - 1
+    held = FeedbackHeld.objects.first()
+    assert held is not None
+    assert held.week.weekday() == 0
+    assert b"held" not in bytes(held.answers)  # sealed
+    assert not [
+        f
+        for f in FeedbackHeld._meta.get_fields()
+        if getattr(f, "related_model", None) in (AnswerLink, LinkIssue)
+    ]
+
+    services.answer_feedback(
+        codes[k - 1], services.FeedbackAnswers(satisfaction="4", comment=f"held {k - 1}")
+    )
+    assert _respondents(org) == k  # the k-th answer releases the whole group...
+    assert not FeedbackHeld.objects.exists()  # ...and the holding rows are gone
+    assert FeedbackComment.objects.count() == k
+    assert len({c.week for c in FeedbackComment.objects.all()}) == 1  # dated to the release, all alike
+    assert sorted(access.feedback_comments(people["supervisor"], "shelter", org.pk) or []) == [
+        f"held {i}" for i in range(k)
+    ]
+    released = _main(client.get(reverse("participate:feedback")))
+
+    for code in codes[k : 2 * k - 1]:
+        services.answer_feedback(code, services.FeedbackAnswers(satisfaction="5", comment="later"))
+    assert _respondents(org) == k
+    assert _main(client.get(reverse("participate:feedback"))) == released
+    services.answer_feedback(codes[2 * k - 1], services.FeedbackAnswers(satisfaction="5"))
+    assert _respondents(org) == 2 * k
+    assert not FeedbackHeld.objects.exists()
+    services.answer_feedback(codes[2 * k], services.FeedbackAnswers(satisfaction="1"))
+    assert (_respondents(org), FeedbackHeld.objects.count()) == (2 * k, 1)
+
+
+@pytest.mark.django_db
+def test_you_said_we_did_waits_for_the_consultation_to_close(people: dict[str, Actor]) -> None:
+    found = make_consultation(people["supervisor"], k=3)
+    change = services.ChangeInput(timezone.localdate(), "Curfew too early", "Moved it to 23:00")
+    with pytest.raises(services.ParticipateError, match="closed"):
+        services.record_change(people["supervisor"], found, change)
+    client = Client()
+    client.force_login(people["supervisor"].user)
+    page = client.get(reverse("participate:results", args=[found.reference])).content.decode()
+    assert "Record what you changed" not in page
+    found = services.close_consultation(people["supervisor"], found)
+    services.record_change(people["supervisor"], found, change)
+    assert Change.objects.count() == 1
+    page = client.get(reverse("participate:results", args=[found.reference])).content.decode()
+    assert "Never write a survivor" in page
+
+
+@pytest.mark.django_db
+def test_the_enter_code_page_keeps_the_code_and_title_out_of_the_address(people: dict[str, Actor]) -> None:
+    found = make_consultation(people["supervisor"])
+    (code,) = services.issue_links(people["caseworker"], found, 1)
+    client = Client()
+    page = client.get(reverse("participate:enter_code"))
+    assert page.status_code == 200
+    shown = client.post(reverse("participate:enter_code"), {"code": tokens.grouped(code).lower()})
+    assert shown.status_code == 200  # the questions, at the enter-code address: no redirect to /a/<code>/
+    text = shown.content.decode()
+    assert "Are the rules clear?" in text
+    title = text.split("<title>")[1].split("</title>")[0]
+    assert found.title not in title
+    assert 'class="language-form"' not in text  # the footer's form would post a CSRF token (cookie)
+    french = client.post(reverse("participate:enter_code"), {"code": tokens.grouped(code), "lang": "fr"})
+    assert 'name="step"' in french.content.decode()
+    q = _questions(found)
+    sent = client.post(
+        reverse("participate:enter_code"),
+        {"code": tokens.grouped(code), "step": "answers", f"q{q['single'].pk}": "0"},
+    )
+    assert sent.status_code == 302
+    assert code not in sent["Location"]
+    assert tokens.grouped(code) not in sent["Location"]
+    assert not client.cookies  # no CSRF cookie, no session
+    assert not AnswerLink.objects.exists()
+    unusable = client.post(reverse("participate:enter_code"), {"code": tokens.grouped(code)})
+    assert unusable.status_code == 404
 
 
 @pytest.mark.django_db

@@ -51,6 +51,14 @@ def world(org: Organisation, other_org: Organisation, make_member: MakeMember) -
         services.answer_consultation(
             code, services.Answers(texts={text_question.pk: f"Idea number {index} 7e3f"})
         )
+    # Results, free text and "you said, we did" are read once a consultation is closed (ADR 0030).
+    closed = make_consultation(supervisor, k=3)
+    text_question = Question.objects.get(consultation=closed, kind=Kind.TEXT)
+    for index, code in enumerate(services.issue_links(caseworker, closed, 3)):
+        services.answer_consultation(
+            code, services.Answers(texts={text_question.pk: f"Idea number {index} 7e3f"})
+        )
+    closed = services.close_consultation(supervisor, closed)
     today = timezone.localdate()
     draft = services.create_consultation(
         supervisor, services.ConsultationInput(DRAFT, "Curfew", ["en"], today, today + dt.timedelta(days=9))
@@ -60,12 +68,16 @@ def world(org: Organisation, other_org: Organisation, make_member: MakeMember) -
     leader = services.create_leader(
         supervisor, services.LeaderInput(LEADER, dt.date(2025, 1, 1), "Advisory group", "")
     )
-    world.extras.update(open=open_one, draft=draft, code=codes[3], leader=leader)
+    world.extras.update(open=open_one, closed=closed, draft=draft, code=codes[3], leader=leader)
     return world
 
 
 def _open(w: World) -> str:
     return w.extras["open"].reference
+
+
+def _closed(w: World) -> str:
+    return w.extras["closed"].reference
 
 
 def _count(model: Any, **where: Any) -> Any:
@@ -182,7 +194,7 @@ MEMBER_ROWS: tuple[Row, ...] = (
     Row(
         "participate:results",
         "GET",
-        lambda w: reverse("participate:results", args=[_open(w)]),
+        lambda w: reverse("participate:results", args=[_closed(w)]),
         other_org="other_analyst",
         denied=NOT_PARTICIPATION,
         authorised="analyst",
@@ -193,7 +205,7 @@ MEMBER_ROWS: tuple[Row, ...] = (
     Row(
         "participate:free_text",
         "GET",
-        lambda w: reverse("participate:free_text", args=[_open(w), 4]),
+        lambda w: reverse("participate:free_text", args=[_closed(w), 4]),
         other_org="other_supervisor",
         denied=("caseworker", *NOT_PARTICIPATION),
         authorised="supervisor",
@@ -203,7 +215,7 @@ MEMBER_ROWS: tuple[Row, ...] = (
     Row(
         "participate:add_change",
         "POST",
-        lambda w: reverse("participate:add_change", args=[_open(w)]),
+        lambda w: reverse("participate:add_change", args=[_closed(w)]),
         other_org="other_supervisor",
         denied=("caseworker", *NOT_PARTICIPATION),
         authorised="supervisor",
@@ -377,6 +389,11 @@ PUBLIC_ROWS: tuple[Row, ...] = tuple(
             "participate:summary",
             lambda w: reverse("participate:summary", args=[_open(w)]),
             lambda w: "You said, we did",
+        ),
+        (
+            "participate:summary",
+            lambda w: reverse("participate:summary", args=[_closed(w)]),
+            lambda w: "Which rules?",
         ),
     )
 )

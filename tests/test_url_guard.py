@@ -40,7 +40,10 @@ PUBLIC: dict[str, tuple[int, str]] = {
     "api:docs": (200, "Swagger UI for the schema"),
     "accounts:accept_invitation": (404, "the token in the link is the credential; a bad token is a 404"),
     # Training (ADR 0028): a participant's personal link and a certificate check, without an account.
-    "training:link_home": (404, "a participant's personal link: the token is the credential; a bad one is a 404"),
+    "training:link_home": (
+        404,
+        "a participant's personal link: the token is the credential; a bad one is a 404",
+    ),
     "training:link_test": (404, "a participant's personal link: pre- or post-test"),
     "training:link_follow_up": (404, "a participant's personal link: a follow-up"),
     "training:answer_follow_up": (404, "the single-use link of a follow-up reminder e-mail"),
@@ -49,7 +52,10 @@ PUBLIC: dict[str, tuple[int, str]] = {
     "participate:enter_code": (200, "the form to type the code printed on a card; holds no data"),
     "participate:answer": (404, "the single-use code is the credential; a bad one is a 404"),
     "participate:thanks": (404, "thank-you page of an open consultation; an unknown one is a 404"),
-    "participate:summary": (404, "a consultation's public summary, counts suppressed; an unknown one is a 404"),
+    "participate:summary": (
+        404,
+        "a consultation's public summary, counts suppressed; an unknown one is a 404",
+    ),
 }
 
 DUMMY = "1"

@@ -215,7 +215,9 @@ def open_browser(chromium: Any, axe: Any, live_server: Any, e2e_settings: Any) -
 
     def open_(*, desktop_too: bool = True) -> Browser:
         context = chromium.new_context(viewport=PHONE, locale="en-GB")
-        context.set_default_timeout(10_000)
+        # Generous: the live server shares two cores with the suite (and a first page may load the demo world); a
+        # wrong page still fails fast on its assertions, this only bounds the waits.
+        context.set_default_timeout(20_000)
         context.add_init_script(CSP_LISTENER)
         page = context.new_page()
         browser = Browser(page, live_server.url, axe, desktop_too=desktop_too)

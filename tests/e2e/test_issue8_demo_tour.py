@@ -69,6 +69,9 @@ def test_the_demo_feedback_and_survivor_leader_pages(open_browser: OpenBrowser, 
     browser.visit("/participate/", "demo-participate-home")
     browser.visit("/participate/feedback/", "demo-participate-feedback")
     expect(page.locator("main")).to_contain_text("Shelter or safe accommodation")
+    # The demo's feedback comes in whole groups of 5, so all of it is released and counted.
+    expect(page.locator("main")).to_contain_text("groups of at least 5")
+    expect(page.locator("main")).to_contain_text("Respondents (released answers): 10")
     browser.visit("/participate/feedback/links/", "demo-participate-feedback-links")
     browser.visit("/participate/leaders/", "demo-participate-leaders")
     leader = Leader.objects.filter(is_demo=True).first()

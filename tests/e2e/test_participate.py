@@ -1,6 +1,7 @@
 """A consultation end to end in a real browser: a supervisor opens it, a caseworker issues a single-use link, a
-survivor answers it on a phone-sized window (360 px) without an account, and the supervisor reads the protected
-results. axe at phone and desktop width on every page (Browser.check)."""
+survivor answers it on a phone-sized window (360 px) without an account, and the supervisor, who sees no count
+while the consultation is open, closes it and reads the protected results. axe at phone and desktop width on every
+page (Browser.check)."""
 
 from __future__ import annotations
 
@@ -96,7 +97,15 @@ def test_a_survivor_answers_a_consultation_on_a_phone_and_the_manager_sees_the_c
     )
     survivor.check("participate-unusable")
 
-    # The supervisor sees the counts: 4 of 4 said yes.
+    # While the consultation is open, the supervisor sees no count, only when results will appear and why.
+    manager.visit(f"/participate/consultations/{draft.reference}/results/", "participate-results-open")
+    expect(page.locator("main")).to_contain_text("Results appear when the consultation closes")
+    expect(page.locator("main table")).to_have_count(0)
+
+    # The supervisor closes the consultation, and sees the counts: 4 of 4 said yes.
+    manager.visit(f"/participate/consultations/{draft.reference}/")
+    page.get_by_role("button", name="Close the consultation").click()
+    expect(page.locator(".messages")).to_contain_text("The consultation is closed")
     manager.visit(f"/participate/consultations/{draft.reference}/results/", "participate-results")
     expect(page.locator("main table").first).to_contain_text("4")
     page.get_by_role("link", name="Read the answers (in random order)").click()

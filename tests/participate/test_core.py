@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -53,12 +54,25 @@ def test_answers_are_checked_against_the_question() -> None:
         questions.check_answer(Kind.SCALE, 0, ["6"])
 
 
+KEY = b"k" * 32
+
+
 def test_codes_are_typed_back_in_any_case_and_grouping() -> None:
     code = tokens.new_code()
     assert tokens.normalise(tokens.grouped(code).lower()) == code
-    assert tokens.digest(code) != code
-    assert len(tokens.digest(code)) == 64
+    assert tokens.digest(code, KEY) != code
+    assert len(tokens.digest(code, KEY)) == 64
     assert not tokens.is_well_formed("SHORT")
+
+
+def test_codes_are_stored_as_a_keyed_hash() -> None:
+    """Without the key, the 60-bit codes cannot be tried one by one against a copy of the database."""
+    code = tokens.new_code()
+    assert tokens.digest(code, KEY) == tokens.digest(code, KEY)
+    assert tokens.digest(code, KEY) != tokens.digest(code, b"x" * 32)
+    assert tokens.digest(code, KEY) != hashlib.sha256(code.encode()).hexdigest()
+    with pytest.raises(ValueError, match="16 bytes"):
+        tokens.digest(code, b"short")
 
 
 def test_small_counts_and_what_gives_them_away_are_hidden() -> None:
@@ -92,8 +106,41 @@ def test_free_text_and_means_wait_for_k_and_time_is_kept_to_the_week() -> None:
     assert not results.enough_for_free_text(4, 5)
     assert results.enough_for_free_text(5, 5)
     assert results.scale_mean({"4": 2, "5": 2}, 5).mean is None
-    assert results.scale_mean({"4": 3, "5": 2}, 5).mean == 4.4
+    assert results.scale_mean({"1": 5, "2": 5, "3": 5, "4": 5, "5": 6}, 5).mean == 3.1
     assert results.week_of(dt.date(2026, 3, 5)) == dt.date(2026, 3, 2)
+
+
+def test_no_mean_while_a_count_of_the_question_is_hidden() -> None:
+    """Counts 0, 0, 0, 1, 6 with k = 5: the total (7) and a mean (4.9) would force the hidden cells to be one 4
+    and six 5s."""
+    counts = {"1": 0, "2": 0, "3": 0, "4": 1, "5": 6}
+    assert results.scale_mean(counts, 5).mean is None
+    # Enough people in every cell but one: still no mean, the one hidden cell could be worked out from it.
+    assert results.scale_mean({"1": 5, "2": 5, "3": 5, "4": 5, "5": 2}, 5).mean is None
+    assert results.scale_mean({"1": 0, "2": 9, "3": 9, "4": 9, "5": 9}, 5).mean is None  # a hidden zero too
+
+
+SCALE_COUNTS = st.fixed_dictionaries({str(v): st.integers(min_value=0, max_value=30) for v in range(1, 6)})
+
+
+@given(SCALE_COUNTS, st.integers(3, 11))
+def test_a_published_mean_never_goes_with_a_hidden_count(counts: dict[str, int], k: int) -> None:
+    summary = results.scale_mean(counts, k)
+    if summary.mean is None:
+        return
+    protected = results.protect_counts(list(counts), list(counts.values()), k)
+    assert not protected.withheld
+    assert protected.total.shown
+    assert all(bar.cell.shown for bar in protected.bars)
+    assert all(count >= k for count in counts.values())
+
+
+def test_feedback_is_released_in_groups_of_at_least_k() -> None:
+    assert not results.ready_to_release(4, 5)
+    assert results.ready_to_release(5, 5)
+    assert results.ready_to_release(6, 5)
+    with pytest.raises(ValueError, match="at least 3"):
+        results.ready_to_release(9, 2)
 
 
 def test_leaders_totals_per_year_never_add_currencies() -> None:

@@ -5,14 +5,21 @@ Answers are never read one by one: results are counts protected by threefold.dis
 free-text answers are read only as a shuffled list, once the consultation has at least k respondents, never
 beside the other answers of the same person (there is no way to find them: ADR 0030). Reading free text and
 reading a survivor leader's record are audited.
+
+Nothing is shown while it moves one answer at a time, since reading it before and after one person answered
+would tell that person's answers: a consultation's counts, means and free text appear once it is closed
+(``results_released``), and service feedback only counts the answers released in groups of at least k
+(``services.answer_feedback``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -92,6 +99,12 @@ def changes(consultation: Consultation) -> list[Change]:
     return list(Change.objects.filter(consultation=consultation))
 
 
+def results_released(consultation: Consultation) -> bool:
+    """Counts, means and free text are shown once the consultation is closed, never while it is open: every answer
+    changes them, so reading them before and after one person answered would tell that person's answers."""
+    return consultation.state == State.CLOSED
+
+
 def is_answerable(consultation: Consultation, today: dt.date) -> bool:
     return consultation.state == State.OPEN and consultation.opens_on <= today <= consultation.closes_on
 
@@ -123,9 +136,11 @@ class Result:
     mean: float | None = None
 
 
-def results(consultation: Consultation, language: str) -> list[Result]:
+def results(consultation: Consultation, language: str) -> list[Result] | None:
     """Every question's protected counts (the caller loaded the consultation through ``consultation`` or
-    ``published``)."""
+    ``published``); None while the consultation is not closed (``results_released``)."""
+    if not results_released(consultation):
+        return None
     counts: dict[int, dict[str, int]] = {}
     for tally in Tally.objects.filter(question__consultation=consultation):
         counts.setdefault(tally.question_id, {})[tally.key] = tally.count
@@ -152,11 +167,11 @@ def results(consultation: Consultation, language: str) -> list[Result]:
 
 
 def free_text(actor: Actor, consultation: Consultation, question: Question) -> list[str] | None:
-    """A free-text question's answers in a random order, or None while the consultation has fewer than k
-    respondents. Audited: who read the answers to which question."""
+    """A free-text question's answers in a random order, or None while the consultation is open or has fewer
+    than k respondents. Audited: who read the answers to which question."""
     if not allowed(actor, "participate.change", consultation) or question.consultation_id != consultation.pk:
         raise Http404
-    if not results_core.enough_for_free_text(consultation.responses, consultation.k):
+    if not free_text_ready(consultation):
         return None
     rows = list(question.text_answers.all())
     keys = sealing.keys_for(rows, "text")
@@ -164,6 +179,12 @@ def free_text(actor: Actor, consultation: Consultation, question: Question) -> l
     random.SystemRandom().shuffle(texts)  # the stored order is the order of arrival
     audit.record(actor, Action.VIEW, consultation, details={"free_text_of_question": question.position})
     return texts
+
+
+def free_text_ready(consultation: Consultation) -> bool:
+    return results_released(consultation) and results_core.enough_for_free_text(
+        consultation.responses, consultation.k
+    )
 
 
 def published(reference: str) -> Consultation:
@@ -174,6 +195,18 @@ def published(reference: str) -> Consultation:
     return found
 
 
+def code_key() -> bytes:
+    """The key of the codes' HMAC (``tokens.digest``), derived from the server secret: it is not in the database,
+    so a copy of the database alone cannot be searched for codes. Changing SECRET_KEY makes the links issued
+    before it open nothing (they last 30 days at most, or until their consultation closes)."""
+    return hashlib.sha256(b"threefold-participate-codes:" + settings.SECRET_KEY.encode()).digest()
+
+
+def code_hash(code: str) -> str:
+    """The stored form of a (normalised) code."""
+    return tokens.digest(code, code_key())
+
+
 def link_for(code: str, today: dt.date | None = None) -> AnswerLink | None:
     """The unexpired link a code opens, for a consultation open today or a feedback survey; else None, whatever
     the reason (unknown, used, expired, consultation closed), so a page can answer them all alike."""
@@ -182,7 +215,7 @@ def link_for(code: str, today: dt.date | None = None) -> AnswerLink | None:
         return None
     today = today or timezone.localdate()
     link = (
-        AnswerLink.objects.filter(code_hash=tokens.digest(code), expires_on__gte=today)
+        AnswerLink.objects.filter(code_hash=code_hash(code), expires_on__gte=today)
         .select_related("consultation", "provider")
         .first()
     )
@@ -219,7 +252,9 @@ class FeedbackResult:
 
 
 def feedback_results(actor: Actor) -> list[FeedbackResult]:
-    """Feedback of the organisation's clients per service and provider, small counts suppressed."""
+    """Feedback of the organisation's clients per service and provider, small counts suppressed. Only answers
+    already released are counted (``FeedbackTally``): those still held back, sealed, are neither counted nor
+    said to exist, since "one more answer waiting" would itself tell that someone answered."""
     if not allowed(actor, "participate.view_results"):
         raise Http404
     grouped: dict[tuple[str, int], dict[tuple[str, str], int]] = {}
@@ -253,7 +288,8 @@ def feedback_results(actor: Actor) -> list[FeedbackResult]:
 
 
 def feedback_comments(actor: Actor, service: str, provider_id: int) -> list[str] | None:
-    """Comments on one service by one provider, shuffled; None while fewer than k clients answered. Audited."""
+    """Released comments on one service by one provider, shuffled; None while fewer than k answers were
+    released. Audited."""
     if not allowed(actor, "participate.manage"):
         raise Http404
     respondents = FeedbackTally.objects.filter(

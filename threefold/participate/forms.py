@@ -120,7 +120,13 @@ class FeedbackLinksForm(LinksForm):
 
 class ChangeForm(forms.Form):
     on = _date(_("Date of the change"))
-    you_said = _text(_("You said"), help_text=_("What respondents told you, in a sentence."))
+    you_said = _text(
+        _("You said"),
+        help_text=_(
+            "What respondents told you, in a sentence. Never write a survivor's name or anything that "
+            "identifies them here: this is published."
+        ),
+    )
     we_did = _text(_("We did"), help_text=_("What changed because of it."))
 
 

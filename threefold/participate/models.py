@@ -6,9 +6,12 @@ Anonymous answers are kept so that nothing can tie one to a person, a link, a de
   count); counters exist from the moment a consultation opens, so even their insertion order says nothing;
 - a free-text answer is a row of its own (random UUID key, sealed text, the Monday of the week it came in),
   with no reference to the other answers of the same respondent, nor to a link;
-- a link (``AnswerLink``) holds only the SHA-256 of its code, what it is for and its expiry date; it is
-  deleted when used, so "used" leaves nothing behind to compare. Who issued links, how many and on which day is
-  kept apart (``LinkIssue``), with no reference to any link.
+- a link (``AnswerLink``) holds only the HMAC-SHA256 of its code under a server secret, what it is for and its
+  expiry date; it is deleted when used, so "used" leaves nothing behind to compare. Who issued links, how many
+  and on which day is kept apart (``LinkIssue``), with no reference to any link;
+- counts are never shown while they move one answer at a time: a consultation's results appear once it is
+  closed, and service feedback is held back, sealed (``FeedbackHeld``), until k answers on the same service and
+  provider can be released together.
 """
 
 from __future__ import annotations
@@ -137,7 +140,13 @@ class Change(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="changes")
     on = models.DateField(_("date"))
-    you_said = models.TextField(_("you said"))
+    you_said = models.TextField(
+        _("you said"),
+        help_text=_(
+            "What respondents told you, in a sentence. Never write a survivor's name or anything that "
+            "identifies them here: this is published."
+        ),
+    )
     we_did = models.TextField(_("we did"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -217,6 +226,21 @@ class FeedbackTally(models.Model):
                 name="participate_feedback_key",
             )
         ]
+
+
+class FeedbackHeld(models.Model):
+    """One client's feedback, held back until k answers on the same service and provider are waiting, then moved
+    into ``FeedbackTally`` and ``FeedbackComment`` with the others in one transaction and deleted (ADR 0030).
+
+    Random UUID key, the answers and comment sealed together with the organisation's key, the Monday of the week
+    as its only time, and no reference to the link it came through."""
+
+    uid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    service = models.CharField(max_length=20, choices=Service.choices)
+    provider = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    answers = models.BinaryField()
 
 
 class FeedbackComment(models.Model):
@@ -316,5 +340,6 @@ class LeaderPayment(models.Model):
 SEALED: dict[tuple[type[models.Model], str], str] = {
     (TextAnswer, "text"): sealed.register(TextAnswer, "text", row_field="uid"),
     (FeedbackComment, "text"): sealed.register(FeedbackComment, "text", row_field="uid"),
+    (FeedbackHeld, "answers"): sealed.register(FeedbackHeld, "answers", row_field="uid"),
     (Leader, "contact_notes"): sealed.register(Leader, "contact_notes", row_field="reference"),
 }

@@ -3,7 +3,9 @@ answers and comments belong to nobody known, and leaders are pseudonymous: no su
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 
@@ -42,3 +44,15 @@ def open_text(row: models.Model, field: str, keys: dict[int, DataKey] | None = N
 
 def keys_for(rows: Iterable[models.Model], field: str) -> dict[int, DataKey]:
     return sealed.keys_for(bytes(getattr(row, field)) for row in rows if getattr(row, field))
+
+
+def seal_data(row: models.Model, field: str, value: dict[str, Any]) -> None:
+    """Set ``row.<field>`` to ``value`` (a JSON object) sealed: a held feedback answer."""
+    seal_text(row, field, json.dumps(value, sort_keys=True))
+
+
+def open_data(row: models.Model, field: str, keys: dict[int, DataKey] | None = None) -> dict[str, Any]:
+    text = open_text(row, field, keys)
+    value = json.loads(text) if text else {}
+    assert isinstance(value, dict)
+    return value

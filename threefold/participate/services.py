@@ -3,11 +3,18 @@
 The anonymous answer (``answer_consultation``, ``answer_feedback``) is the exception to "everything audited":
 an audit entry carries a precise time and a sequence number, and would date each answer to the second. Nothing
 is audited when a link is used (ADR 0030); issuing links is (who, how many, for what).
+
+Nothing an answer writes is shown while it moves one answer at a time: a consultation's counters are read once
+it is closed (``close_consultation`` rewrites them all in its transaction, and re-inserts its free text in a
+random order), and service feedback is held back, sealed, until k answers on the same service and provider can be
+released together (``answer_feedback``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,6 +42,7 @@ from threefold.participate.models import (
     Change,
     Consultation,
     FeedbackComment,
+    FeedbackHeld,
     FeedbackQuestion,
     FeedbackTally,
     Leader,
@@ -197,16 +205,42 @@ def open_consultation(actor: Actor, consultation: Consultation) -> Consultation:
 
 
 def close_consultation(actor: Actor, consultation: Consultation) -> Consultation:
-    """No more answers; unused links to it are deleted (they would open nothing anyway)."""
+    """No more answers; unused links to it are deleted (they would open nothing anyway). Its results are shown
+    from now on.
+
+    Every counter and free-text row of the consultation is written once more in this transaction. On PostgreSQL
+    a row version carries the id of the transaction that wrote it (``xmin``): without this, each counter would keep
+    the id of the last person who chose it, and the free text that of its writer, so a copy of the database could
+    still order and group answers. Counters are rewritten as they are (``count=F("count")``); free-text answers
+    are opened, deleted and inserted again in a random order under new random keys, so their physical order no
+    longer follows their arrival either. The old row versions stay on disk until autovacuum removes them."""
     require(actor, "participate.change", consultation)
     if consultation.state != State.OPEN:
         raise ParticipateError("", _("Only an open consultation can be closed."))
     with transaction.atomic():
         Consultation.objects.filter(pk=consultation.pk).update(state=State.CLOSED)
         AnswerLink.objects.filter(consultation=consultation).delete()
+        Tally.objects.filter(question__consultation=consultation).update(count=F("count"))
+        Question.objects.filter(consultation=consultation).update(respondents=F("respondents"))
+        _reshuffle_text_answers(consultation)
         audit.record(actor, Action.UPDATE, consultation, details={"state": State.CLOSED.value})
     consultation.refresh_from_db()
     return consultation
+
+
+def _reshuffle_text_answers(consultation: Consultation) -> None:
+    """Write the consultation's free-text answers again, in a random order, under new random keys."""
+    rows = list(TextAnswer.objects.filter(question__consultation=consultation))
+    if not rows:
+        return
+    keys = sealing.keys_for(rows, "text")
+    opened = [(row.question_id, row.week, sealing.open_text(row, "text", keys)) for row in rows]
+    random.SystemRandom().shuffle(opened)
+    TextAnswer.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    for question_id, week, text in opened:
+        row = TextAnswer(organisation_id=consultation.organisation_id, question_id=question_id, week=week)
+        sealing.seal_text(row, "text", text)
+        row.save(force_insert=True)
 
 
 @dataclass(frozen=True)
@@ -217,10 +251,14 @@ class ChangeInput:
 
 
 def record_change(actor: Actor, consultation: Consultation, given: ChangeInput) -> Change:
-    """ "You said, we did": published with the results, for the respondents to see."""
+    """ "You said, we did": published with the results, for the respondents to see. Only once the consultation is
+    closed: before, it would be drawn from a few answers, and a change published while the first answers come in
+    could tell what the first respondents said."""
     require(actor, "participate.change", consultation)
-    if consultation.state == State.DRAFT:
-        raise ParticipateError("", _("Open the consultation first: nobody has said anything yet."))
+    if consultation.state != State.CLOSED:
+        raise ParticipateError(
+            "", _("Record what you changed once the consultation is closed and its results can be read.")
+        )
     change = Change(
         consultation=consultation,
         on=check.not_future("on", given.on),
@@ -247,7 +285,7 @@ def _new_links(actor: Actor, count: int, expires_on: dt.date, **purpose: Any) ->
     codes = [tokens.new_code() for _ in range(count)]
     AnswerLink.objects.bulk_create(
         AnswerLink(
-            organisation_id=actor.org_id, code_hash=tokens.digest(code), expires_on=expires_on, **purpose
+            organisation_id=actor.org_id, code_hash=access.code_hash(code), expires_on=expires_on, **purpose
         )
         for code in codes
     )
@@ -417,7 +455,9 @@ def check_feedback(given: FeedbackAnswers) -> None:
 
 
 def answer_feedback(code: str, given: FeedbackAnswers) -> None:
-    """One client's feedback on a service: counters, and the sealed comment dated to its week. Not audited."""
+    """One client's feedback on a service: held back, sealed, with no time finer than the week and no reference
+    to the link, until k answers on the same service and provider are waiting; then all are released together
+    (``_release_feedback``). Not audited."""
     answers = _checked_feedback(given)
     comment = check.text("comment", given.comment, limit=MAX_ANSWER_CHARS)
     with transaction.atomic():
@@ -429,12 +469,42 @@ def answer_feedback(code: str, given: FeedbackAnswers) -> None:
             "service": link.service,
             "provider_id": link.provider_id,
         }
-        for question, key in [("responses", "n"), *answers.items()]:
-            FeedbackTally.objects.filter(**scope, question=question, key=key).update(count=F("count") + 1)
-        if comment:
-            row = FeedbackComment(**scope, week=results_core.week_of(timezone.localdate()))
-            sealing.seal_text(row, "text", comment)
+        held = FeedbackHeld(**scope, week=results_core.week_of(timezone.localdate()))
+        sealing.seal_data(held, "answers", {"answers": answers, "comment": comment})
+        held.save(force_insert=True)
+        _release_feedback(scope)
+
+
+def _release_feedback(scope: dict[str, Any]) -> int:
+    """When at least k answers on one service and provider are held, move them all into the counters and the
+    comments, in a random order, and delete them, in the caller's transaction. Returns how many were released.
+
+    The held rows are locked first, so that two answers arriving together cannot both release (or count) the same
+    rows: the second waits, then finds only what the first left."""
+    rows = list(FeedbackHeld.objects.select_for_update().filter(**scope))
+    if not results_core.ready_to_release(len(rows), access.FEEDBACK_K):
+        return 0
+    keys = sealing.keys_for(rows, "answers")
+    opened = [sealing.open_data(row, "answers", keys) for row in rows]
+    random.SystemRandom().shuffle(opened)
+    added: Counter[tuple[str, str]] = Counter()
+    for answer in opened:
+        added["responses", "n"] += 1
+        for question, key in answer.get("answers", {}).items():
+            added[question, key] += 1
+    for (question, key), count in sorted(added.items()):
+        FeedbackTally.objects.filter(**scope, question=question, key=key).update(count=F("count") + count)
+    # Every counter of the pair written in this one transaction, chosen in this batch or not (see
+    # close_consultation on PostgreSQL's xmin).
+    FeedbackTally.objects.filter(**scope).update(count=F("count"))
+    week = results_core.week_of(timezone.localdate())  # the week of the release, the same for the whole batch
+    for answer in opened:
+        if answer.get("comment"):
+            row = FeedbackComment(**scope, week=week)
+            sealing.seal_text(row, "text", answer["comment"])
             row.save(force_insert=True)
+    FeedbackHeld.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return len(rows)
 
 
 # ---- survivor leaders

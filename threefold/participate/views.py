@@ -191,24 +191,27 @@ def cards(request: HttpRequest, codes: list[str]) -> list[dict[str, Any]]:
 
 @require_GET
 def results(request: HttpRequest, reference: str) -> HttpResponse:
+    """The protected counts, once the consultation is closed; while it is open, when they will appear and why."""
     actor = permitted(request, "participate.view_results")
     found = access.consultation(actor, reference)
     language = access.language_of(found)
+    released = access.results(found, language)
     return render(
         request,
         "participate/results.html",
         {
             "consultation": found,
+            "released": released is not None,
             "results": [
                 {"item": item, "chart": chart(item.text, item.result, found.k, f"q{item.question.position}")}
                 if item.result
                 else {"item": item}
-                for item in access.results(found, language)
+                for item in released or []
             ],
             "changes": access.changes(found),
             "may_change": allowed(actor, "participate.change", found),
-            "change_form": ChangeForm(),
-            "free_text_ready": found.responses >= found.k,
+            "change_form": ChangeForm() if released is not None else None,
+            "free_text_ready": access.free_text_ready(found),
         },
     )
 
@@ -231,6 +234,7 @@ def free_text(request: HttpRequest, reference: str, position: int) -> HttpRespon
             "consultation": found,
             "question": access.text_of(question, access.language_of(found), found),
             "texts": texts,
+            "released": access.results_released(found),
         },
     )
 

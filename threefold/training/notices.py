@@ -11,11 +11,14 @@ from django.utils.translation import gettext_noop
 
 from threefold.notifications import messages as notification_messages
 
-FOLLOW_UPS_DUE = "training.follow_ups_due"
+# One message per follow-up point: a message takes a reference and nothing else (tests/test_notifications.py).
+FOLLOW_UPS_DUE = {
+    3: "training.follow_ups_due_3",
+    6: "training.follow_ups_due_6",
+}
 MESSAGES = {
-    FOLLOW_UPS_DUE: gettext_noop(
-        "Follow-ups at %(months)s months of training session %(reference)s are due."
-    ),
+    FOLLOW_UPS_DUE[3]: gettext_noop("The 3-month follow-ups of training session %(reference)s are due."),
+    FOLLOW_UPS_DUE[6]: gettext_noop("The 6-month follow-ups of training session %(reference)s are due."),
 }
 
 

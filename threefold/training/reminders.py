@@ -66,8 +66,8 @@ def _tell_trainer(session: Session, months: int) -> None:
         return
     notify(
         [trainer],
-        FOLLOW_UPS_DUE,
-        {"months": months, "reference": session.reference},
+        FOLLOW_UPS_DUE[months],
+        {"reference": session.reference},
         reverse("training:follow_ups"),
     )
 

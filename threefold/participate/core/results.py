@@ -79,17 +79,33 @@ def enough_for_free_text(responses: int, k: int) -> bool:
     return responses >= k
 
 
+def ready_to_release(held: int, k: int) -> bool:
+    """Service feedback is held back, sealed, until k answers on the same service and provider are waiting; they
+    are then released together, so that a count or comment that changes between two readings is the work of at
+    least k people, never of the one person a caseworker just gave a link to."""
+    if k < MIN_K:
+        raise ValueError(f"k must be at least {MIN_K}")
+    return held >= k
+
+
 @dataclass(frozen=True)
 class ScaleSummary:
-    """The mean of a 1-5 scale, published only when the question's total is."""
+    """The mean of a 1-5 scale, published only when every count of the question is."""
 
     mean: float | None
 
 
 def scale_mean(counts: Mapping[str, int], k: int) -> ScaleSummary:
-    n = sum(counts.values())
-    if n < k:
+    """The mean of a scale question, or None when any of its counts is hidden.
+
+    A mean with its total is one more equation on the hidden counts: with counts 0, 0, 0, 1, 6 (k = 5) the total 7
+    and the mean 4.9 force the hidden cells to be one 4 and six 5s. So the mean is published only when the
+    question's table, protected as it is published (``protect_counts``), hides nothing at all."""
+    keys = list(counts)
+    result = protect_counts(keys, [int(counts[key]) for key in keys], k)
+    if result.withheld or not result.total.shown or any(bar.cell.suppressed for bar in result.bars):
         return ScaleSummary(None)
+    n = sum(counts.values())
     return ScaleSummary(round(sum(int(value) * count for value, count in counts.items()) / n, 1))
 
 
