@@ -169,6 +169,10 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_ADAPTER = "threefold.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Threefold"
+# Accept the code of the 30-second step just before (or after) the server's: a code typed in the last second of its
+# step on a slow field connection arrives in the next one. RFC 6238 section 5.2 recommends at most one step; allauth
+# still refuses a code used once.
+MFA_TOTP_TOLERANCE = 1
 
 # django-axes: lock a user+IP pair out for 15 minutes after 5 failures.
 AXES_FAILURE_LIMIT = env_int("THREEFOLD_LOGIN_FAILURE_LIMIT", 5, minimum=3, maximum=20)
