@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from threefold.accounts.actor import Actor
 from threefold.accounts.models import Membership, Organisation, OrganisationType, User
@@ -18,6 +19,10 @@ from threefold.accounts.roles import Role
 from threefold.protect import services as protect_services
 from threefold.protect.identity import Identity
 from threefold.protect.models import Person
+
+# No property test is a timed test: hypothesis's default 200 ms deadline failed correct code on a loaded machine.
+hypothesis_settings.register_profile("threefold", deadline=None)
+hypothesis_settings.load_profile("threefold")
 
 PASSWORD = "correct-horse-battery-staple-42"
 TOTP_SECRET = base64.b32encode(b"threefold-test-totp!").decode()

@@ -27,6 +27,7 @@ TOKEN = "jsUouWywH2UeLivz-JmO87eGlvYhhD8Q"
             "Forbidden (CSRF token missing.): /training/f/[redacted]/",
         ),
         (f"/participate/a/{CODE}?lang=fr", "/participate/a/[redacted]?lang=fr"),
+        ("Not Found: /training/j/ABCD-EFGH-JKMN/", "Not Found: /training/j/[redacted]/"),
         ("Not Found: /participate/answer/", "Not Found: /participate/answer/"),  # no credential in it
     ],
 )

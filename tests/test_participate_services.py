@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 import re
 from decimal import Decimal
@@ -12,9 +13,10 @@ from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +26,8 @@ from threefold.accounts.actor import Actor
 from threefold.accounts.models import Organisation
 from threefold.accounts.roles import Role
 from threefold.audit.models import AuditEntry
-from threefold.participate import access, services
+from threefold.participate import access, sealing, services
+from threefold.participate.core import results as results_core
 from threefold.participate.core import tokens
 from threefold.participate.core.questions import Kind, QuestionDraft
 from threefold.participate.models import (
@@ -36,6 +39,7 @@ from threefold.participate.models import (
     FeedbackTally,
     Leader,
     LinkIssue,
+    Question,
     Tally,
     TextAnswer,
 )
@@ -311,8 +315,8 @@ def test_closing_writes_every_counter_and_free_text_again(people: dict[str, Acto
 def test_a_mean_is_published_only_when_no_count_of_its_question_is_hidden(people: dict[str, Actor]) -> None:
     found = make_consultation(people["supervisor"], k=3)
     codes = services.issue_links(people["caseworker"], found, 7)
-    for code, scale in zip(codes, ["4", "5", "5", "5", "5", "5", "5"], strict=True):
-        _answer(found, code, "0", scale, "")
+    for code, value in zip(codes, ["4", "5", "5", "5", "5", "5", "5"], strict=True):
+        _answer(found, code, "0", value, "")
     found = services.close_consultation(people["supervisor"], found)
     scale = next(r for r in access.results(found, "en") or [] if r.kind == "scale")
     assert scale.result is not None
@@ -491,7 +495,7 @@ def test_survivor_leaders_totals_consent_and_deletion(people: dict[str, Actor]) 
         supervisor,
         services.LeaderInput("Sunrise", dt.date(2025, 1, 2), "Advisory group", "Phone via caseworker 0612"),
     )
-    assert b"0612" not in bytes(Leader.objects.get().contact_notes)
+    assert b"0612" not in bytes(Leader.objects.get().contact_notes or b"")
     services.add_activity(
         supervisor, leader, services.ActivityInput("advisory", dt.date(2025, 2, 1), "Rules", Decimal("2.5"))
     )
@@ -522,3 +526,449 @@ def test_survivor_leaders_totals_consent_and_deletion(people: dict[str, Actor]) 
         services.add_support(supervisor, leader, services.SupportInput("travel", dt.date(2025, 3, 2)))
     services.delete_leader(supervisor, leader)
     assert not Leader.objects.exists()
+
+
+# ---- editing a draft; nothing changes once it is open
+
+
+def _draft(manager: Actor, *questions: str) -> Consultation:
+    today = timezone.localdate()
+    found = services.create_consultation(
+        manager,
+        services.ConsultationInput(
+            "Night curfew", "The curfew at night", ["en", "fr"], today, today + dt.timedelta(days=10), 5
+        ),
+    )
+    for text in questions:
+        services.add_question(
+            manager, found, QuestionDraft(Kind.TEXT, {"en": text, "fr": f"{text} (fr)"}, {})
+        )
+    return found
+
+
+def _details(found: Consultation) -> list[dict[str, Any]]:
+    """The details of the audit entries about one consultation, oldest first."""
+    return list(
+        AuditEntry.objects.filter(object_type="participate.consultation", object_id=str(found.pk))
+        .order_by("seq")
+        .values_list("details", flat=True)
+    )
+
+
+def _order(found: Consultation) -> list[tuple[int, str]]:
+    return [(q.position, q.texts["en"]) for q in access.questions(found)]
+
+
+@pytest.mark.django_db
+def test_a_draft_s_details_are_edited_and_audited_without_what_was_typed(people: dict[str, Actor]) -> None:
+    analyst = people["analyst"]
+    found = _draft(analyst, "First?")
+    today = timezone.localdate()
+    edited = services.update_consultation(
+        analyst,
+        found,
+        services.ConsultationInput(
+            "Evening curfew 5b1c", "Rules at 21:00", ["en", "fr"], today, today + dt.timedelta(days=30), 7
+        ),
+    )
+    stored = Consultation.objects.get(pk=found.pk)
+    assert (stored.title, stored.topic, stored.k, stored.closes_on) == (
+        "Evening curfew 5b1c",
+        "Rules at 21:00",
+        7,
+        today + dt.timedelta(days=30),
+    )
+    assert edited.title == stored.title
+    last = _details(found)[-1]
+    assert last["details_changed"] == ["closes_on", "k", "title", "topic"]
+    assert "5b1c" not in repr(_details(found))  # field names, never what was typed
+    assert "21:00" not in repr(_details(found))
+
+    # The same checks as on creation, each on its field.
+    for given, field in [
+        (
+            services.ConsultationInput("T", "About", ["en"], today, today - dt.timedelta(days=1), 5),
+            "closes_on",
+        ),
+        (services.ConsultationInput("T", "About", ["en"], today, today, 2), "k"),
+        (services.ConsultationInput("", "About", ["en"], today, today, 5), "title"),
+        (services.ConsultationInput("T", "About", [], today, today, 5), "languages"),
+    ]:
+        with pytest.raises(services.ParticipateError) as error:
+            services.update_consultation(analyst, found, given)
+        assert error.value.field == field
+    assert Consultation.objects.get(pk=found.pk).title == "Evening curfew 5b1c"
+
+    # Languages: a question must be written in the new first language; a language dropped takes its text along.
+    services.add_question(analyst, found, QuestionDraft(Kind.TEXT, {"en": "English only?"}, {}))
+    with pytest.raises(services.ParticipateError, match="Question 2") as error:
+        services.update_consultation(
+            analyst, found, services.ConsultationInput("T", "About", ["fr", "en"], today, today, 5)
+        )
+    assert error.value.field == "languages"
+    assert Consultation.objects.get(pk=found.pk).languages == ["en", "fr"]
+    services.update_consultation(
+        analyst, found, services.ConsultationInput("T", "About", ["en"], today, today, 5)
+    )
+    assert [q.texts for q in access.questions(found)] == [{"en": "First?"}, {"en": "English only?"}]
+    assert _details(found)[-1]["languages"] == ["en"]
+
+    with pytest.raises(PermissionDenied):
+        services.update_consultation(
+            people["other_supervisor"], found, services.ConsultationInput("X", "Y", ["en"], today, today, 5)
+        )
+    with pytest.raises(PermissionDenied):
+        services.update_consultation(
+            people["caseworker"], found, services.ConsultationInput("X", "Y", ["en"], today, today, 5)
+        )
+    assert Consultation.objects.get(pk=found.pk).title == "T"
+
+
+@pytest.mark.django_db
+def test_a_draft_s_questions_are_edited_deleted_and_moved_up_and_down(people: dict[str, Actor]) -> None:
+    supervisor = people["supervisor"]
+    found = _draft(supervisor, "Alpha?", "Bravo?", "Charlie?")
+    alpha, bravo, charlie = access.questions(found)
+
+    services.move_question(supervisor, found, charlie, -1)
+    assert _order(found) == [(1, "Alpha?"), (2, "Charlie?"), (3, "Bravo?")]
+    assert _details(found)[-1]["question_moved"] == 3
+    assert _details(found)[-1]["to"] == 2
+    services.move_question(supervisor, found, alpha, 1)
+    assert _order(found) == [(1, "Charlie?"), (2, "Alpha?"), (3, "Bravo?")]
+    with pytest.raises(services.ParticipateError, match="already the first"):
+        services.move_question(supervisor, found, charlie, -1)
+    with pytest.raises(services.ParticipateError, match="already the last"):
+        services.move_question(supervisor, found, bravo, 1)
+    assert _order(found) == [(1, "Charlie?"), (2, "Alpha?"), (3, "Bravo?")]
+
+    edited = services.update_question(
+        supervisor,
+        found,
+        alpha,
+        QuestionDraft(Kind.SINGLE, {"en": "Alpha 6d2e?"}, {"en": ["Yes", "No"], "fr": ["Oui", "Non"]}),
+    )
+    assert (edited.kind, edited.position, edited.options) == (
+        "single",
+        2,
+        [{"en": "Yes", "fr": "Oui"}, {"en": "No", "fr": "Non"}],
+    )
+    assert _details(found)[-1]["question_changed"] == 2
+    with pytest.raises(services.ParticipateError) as error:
+        services.update_question(
+            supervisor, found, alpha, QuestionDraft(Kind.SINGLE, {"en": "Q"}, {"en": ["One"]})
+        )
+    assert error.value.field == "options"
+    assert access.questions(found)[1].texts == {"en": "Alpha 6d2e?"}
+
+    services.delete_question(supervisor, found, charlie)
+    assert _order(found) == [(1, "Alpha 6d2e?"), (2, "Bravo?")]
+    assert _details(found)[-1]["question_deleted"] == 1
+    services.add_question(supervisor, found, QuestionDraft(Kind.TEXT, {"en": "Delta?"}, {}))
+    assert _order(found) == [(1, "Alpha 6d2e?"), (2, "Bravo?"), (3, "Delta?")]
+    assert "6d2e" not in repr(_details(found))  # positions, never the wording
+
+    # Only the organisation's managers, and only the consultation's own questions.
+    other = _draft(supervisor, "Elsewhere?")
+    (elsewhere,) = access.questions(other)
+    with pytest.raises(PermissionDenied):
+        services.delete_question(supervisor, found, elsewhere)
+    with pytest.raises(PermissionDenied):
+        services.move_question(people["other_supervisor"], found, bravo, -1)
+    with pytest.raises(PermissionDenied):
+        services.update_question(
+            people["caseworker"], found, bravo, QuestionDraft(Kind.TEXT, {"en": "X"}, {})
+        )
+    assert Question.objects.filter(pk=elsewhere.pk).exists()
+    assert _order(found) == [(1, "Alpha 6d2e?"), (2, "Bravo?"), (3, "Delta?")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["open", "closed"])
+def test_once_open_its_details_and_questions_no_longer_change(people: dict[str, Actor], state: str) -> None:
+    supervisor = people["supervisor"]
+    found = make_consultation(supervisor)
+    if state == "closed":
+        found = services.close_consultation(supervisor, found)
+    first, second = access.questions(found)[:2]
+    before = (_order_all(found), Consultation.objects.filter(pk=found.pk).values().get())
+    audits = AuditEntry.objects.count()
+    today = timezone.localdate()
+    attempts = [
+        lambda: services.update_consultation(
+            supervisor, found, services.ConsultationInput("New", "New", ["en"], today, today, 5)
+        ),
+        lambda: services.update_question(
+            supervisor, found, first, QuestionDraft(Kind.TEXT, {"en": "New?"}, {})
+        ),
+        lambda: services.delete_question(supervisor, found, first),
+        lambda: services.move_question(supervisor, found, second, -1),
+    ]
+    for attempt in attempts:
+        with pytest.raises(services.ParticipateError, match="no longer a draft"):
+            attempt()
+    assert (_order_all(found), Consultation.objects.filter(pk=found.pk).values().get()) == before
+    assert AuditEntry.objects.count() == audits
+
+    # The page shows no button to do it, and says why; the edit pages say it instead of a form.
+    client = Client()
+    client.force_login(supervisor.user)
+    page = client.get(reverse("participate:consultation", args=[found.reference])).content.decode()
+    for absent in (
+        "Edit the details",
+        "Move up",
+        "Move down",
+        reverse("participate:edit_consultation", args=[found.reference]),
+    ):
+        assert absent not in page, absent
+    assert "no longer a draft" in page
+    edit = client.get(reverse("participate:edit_consultation", args=[found.reference]))
+    assert edit.status_code == 200
+    assert "no longer a draft" in edit.content.decode()
+    assert 'name="title"' not in edit.content.decode()
+    sent = client.post(
+        reverse("participate:edit_question", args=[found.reference, first.pk]),
+        {"kind": "text", "text_en": "New?"},
+    )
+    assert sent.status_code == 409
+    moved = client.post(
+        reverse("participate:move_question", args=[found.reference, second.pk]), {"direction": "up"}
+    )
+    assert moved.status_code == 302
+    assert "no longer a draft" in client.get(moved["Location"]).content.decode()  # the service's refusal
+    assert _order_all(found) == before[0]
+
+
+def _order_all(found: Consultation) -> list[tuple[int, str, Any, Any]]:
+    return [(q.position, q.kind, q.texts, q.options) for q in access.questions(found)]
+
+
+@pytest.mark.django_db
+def test_a_draft_s_questions_are_edited_and_moved_through_its_page(people: dict[str, Actor]) -> None:
+    analyst = people["analyst"]
+    found = _draft(analyst, "Alpha?", "Bravo?")
+    alpha, bravo = access.questions(found)
+    client = Client()
+    client.force_login(analyst.user)
+    page = client.get(reverse("participate:consultation", args=[found.reference])).content.decode()
+    assert page.count("Move up") == 1  # not for the first question
+    assert page.count("Move down") == 1  # not for the last
+    assert reverse("participate:edit_question", args=[found.reference, bravo.pk]) in page
+    form = client.get(reverse("participate:edit_question", args=[found.reference, alpha.pk])).content.decode()
+    assert "Alpha? (fr)" in form  # the form starts from the question as it is
+    client.post(reverse("participate:move_question", args=[found.reference, bravo.pk]), {"direction": "up"})
+    assert _order(found) == [(1, "Bravo?"), (2, "Alpha?")]
+    assert (
+        client.post(
+            reverse("participate:move_question", args=[found.reference, bravo.pk]), {"direction": "sideways"}
+        ).status_code
+        == 404
+    )
+    saved = client.post(
+        reverse("participate:edit_question", args=[found.reference, alpha.pk]),
+        {"kind": "scale", "text_en": "How fair?", "text_fr": ""},
+    )
+    assert saved.status_code == 302
+    assert _order(found) == [(1, "Bravo?"), (2, "How fair?")]
+    details = client.get(reverse("participate:edit_consultation", args=[found.reference])).content.decode()
+    assert 'value="Night curfew"' in details
+    client.post(reverse("participate:delete_question", args=[found.reference, bravo.pk]))
+    assert _order(found) == [(1, "How fair?")]
+
+
+# ---- "you said, we did" corrected and withdrawn
+
+
+@pytest.mark.django_db
+def test_you_said_we_did_entries_are_corrected_and_deleted_with_an_audit_entry(
+    people: dict[str, Actor],
+) -> None:
+    supervisor = people["supervisor"]
+    found = services.close_consultation(supervisor, make_consultation(supervisor))
+    change = services.record_change(
+        supervisor, found, services.ChangeInput(timezone.localdate(), "Curfew too early", "Moved it")
+    )
+    corrected = services.update_change(
+        supervisor,
+        found,
+        change,
+        services.ChangeInput(timezone.localdate(), "Curfew too early 8f3a", "Moved it to 23:00 8f3a"),
+    )
+    assert (corrected.you_said, corrected.we_did) == ("Curfew too early 8f3a", "Moved it to 23:00 8f3a")
+    assert Change.objects.get().we_did == "Moved it to 23:00 8f3a"
+    assert _details(found)[-1]["change_edited"] == change.pk
+    summary = Client().get(reverse("participate:summary", args=[found.reference])).content.decode()
+    assert "Moved it to 23:00 8f3a" in summary
+
+    with pytest.raises(services.ParticipateError) as error:
+        services.update_change(supervisor, found, change, services.ChangeInput(timezone.localdate(), "", "x"))
+    assert error.value.field == "you_said"
+    with pytest.raises(services.ParticipateError) as error:
+        services.update_change(
+            supervisor,
+            found,
+            change,
+            services.ChangeInput(timezone.localdate() + dt.timedelta(days=2), "Said", "Did"),
+        )
+    assert error.value.field == "on"
+    for outsider in (people["other_supervisor"], people["caseworker"]):
+        with pytest.raises(PermissionDenied):
+            services.update_change(
+                outsider, found, change, services.ChangeInput(timezone.localdate(), "A", "B")
+            )
+        with pytest.raises(PermissionDenied):
+            services.delete_change(outsider, found, change)
+    another = services.close_consultation(supervisor, make_consultation(supervisor))
+    with pytest.raises(PermissionDenied):
+        services.delete_change(supervisor, another, change)  # not that consultation's entry
+    assert Change.objects.get().you_said == "Curfew too early 8f3a"
+
+    services.delete_change(supervisor, found, change)
+    assert not Change.objects.exists()
+    assert _details(found)[-1]["change_deleted"] == change.pk
+    assert "8f3a" not in repr(_details(found))  # ids, never what was typed
+    summary = Client().get(reverse("participate:summary", args=[found.reference])).content.decode()
+    assert "8f3a" not in summary
+
+
+# ---- held feedback does not wait for ever
+
+
+def _held(code: str, comment: str, week: dt.date) -> None:
+    """One answer, held back (fewer than k waiting), then dated back to ``week``."""
+    before = set(FeedbackHeld.objects.values_list("uid", flat=True))
+    services.answer_feedback(code, services.FeedbackAnswers(satisfaction="4", comment=comment))
+    (new,) = set(FeedbackHeld.objects.values_list("uid", flat=True)) - before
+    FeedbackHeld.objects.filter(uid=new).update(week=week)
+
+
+def _expiry_entries() -> list[AuditEntry]:
+    return list(
+        AuditEntry.objects.filter(object_type="participate.feedback", object_id="held").order_by("seq")
+    )
+
+
+@pytest.mark.django_db
+def test_held_feedback_that_never_reached_a_batch_is_destroyed_unread_after_the_period(
+    people: dict[str, Actor],
+    org: Organisation,
+    other_org: Organisation,
+    make_member: MakeMember,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    k = access.FEEDBACK_K
+    today = timezone.localdate()
+    old = results_core.week_of(today - dt.timedelta(days=200))
+    # Its Monday is over 180 days ago, but an answer of its last days may not be: it waits on.
+    recent = results_core.week_of(today - dt.timedelta(days=180))
+    codes = services.issue_feedback_links(people["caseworker"], "shelter", org, 6)
+    for index, code in enumerate(codes[:2]):
+        _held(code, f"old comment {index}", old)
+    _held(codes[2], "recent comment", recent)
+    legal = services.issue_feedback_links(people["caseworker"], "legal", org, 1)
+    _held(legal[0], "old legal comment", old)
+    outsider = make_member(other_org, Role.CASEWORKER)
+    _held(services.issue_feedback_links(outsider, "shelter", other_org, 1)[0], "their old comment", old)
+    # A batch released long ago: its comments are not held feedback, and stay.
+    released = services.issue_feedback_links(people["caseworker"], "health", org, k)
+    for code in released:
+        services.answer_feedback(code, services.FeedbackAnswers(satisfaction="5", comment="released"))
+    FeedbackComment.objects.update(week=old)
+    assert FeedbackHeld.objects.count() == 5
+
+    # An answer past the period is never released, even before the daily run destroys it.
+    for code in codes[3:5]:
+        services.answer_feedback(code, services.FeedbackAnswers(satisfaction="3"))
+    assert FeedbackHeld.objects.filter(service="shelter", organisation=org).count() == k
+    assert _respondents_of(org, "shelter") == 0
+
+    def unread(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a held answer was opened")
+
+    monkeypatch.setattr(sealing, "open_data", unread)
+    monkeypatch.setattr(sealing, "open_text", unread)
+    assert services.expire_held_feedback() == 4
+    left = FeedbackHeld.objects.all()
+    assert {(row.organisation_id, row.service) for row in left} == {(org.pk, "shelter")}
+    assert len(left) == 3  # the recent answer and the two fresh ones
+    assert all(row.week >= recent for row in left)
+    assert FeedbackComment.objects.filter(organisation=org).count() == k  # released comments untouched
+    entries = _expiry_entries()
+    assert [(e.organisation_id, e.actor_id, e.action, e.details) for e in entries] == [
+        (org.pk, None, "delete", {"held_discarded": 3, "older_than_days": 180}),
+        (other_org.pk, None, "delete", {"held_discarded": 1, "older_than_days": 180}),
+    ]
+    assert all(e.actor_label == "system:expire_held_feedback" for e in entries)
+    assert services.expire_held_feedback() == 0  # nothing left to destroy: no entry either
+    assert len(_expiry_entries()) == 2
+    monkeypatch.undo()
+
+    # The feedback page says how many were discarded unread, and why: one total for the organisation.
+    client = Client()
+    client.force_login(people["caseworker"].user)
+    page = _main(client.get(reverse("participate:feedback")))
+    assert "So far 3 held answers have been discarded unread." in page
+    assert "destroyed without being read" in page
+    assert "after 180 days" in page
+    assert access.feedback_discarded(outsider) == 1
+
+    # A shorter period set in the settings reaches the recent answer too.
+    with override_settings(PARTICIPATE_HELD_FEEDBACK_DAYS=30):
+        assert services.held_feedback_days() == 30
+        assert services.expire_held_feedback() == 1
+    assert _expiry_entries()[-1].details == {"held_discarded": 1, "older_than_days": 30}
+    assert access.feedback_discarded(people["caseworker"]) == 4
+    with override_settings(PARTICIPATE_HELD_FEEDBACK_DAYS=0), pytest.raises(ImproperlyConfigured):
+        services.held_feedback_days()
+
+
+def _respondents_of(org: Organisation, service: str) -> int:
+    return FeedbackTally.objects.get(organisation=org, service=service, question="responses").count
+
+
+@pytest.mark.django_db
+def test_the_expiry_command_reports_a_count_only(people: dict[str, Actor], org: Organisation) -> None:
+    (code,) = services.issue_feedback_links(people["caseworker"], "shelter", org, 1)
+    _held(code, "a comment 2c4d", dt.date(2020, 1, 6))
+    out = io.StringIO()
+    call_command("expire_held_feedback", stdout=out)
+    assert out.getvalue().strip() == "1 held feedback answer(s) older than 180 days destroyed unread."
+    assert not FeedbackHeld.objects.exists()
+    assert "2c4d" not in repr([e.details for e in _expiry_entries()])
+
+
+# ---- the thank-you page names no consultation
+
+
+@pytest.mark.django_db
+def test_after_answering_the_address_names_no_consultation(people: dict[str, Actor]) -> None:
+    found = make_consultation(people["supervisor"])
+    codes = services.issue_links(people["caseworker"], found, 2)
+    client = Client()
+    sent = _post_answers(client, codes[0], found)
+    assert sent.status_code == 302
+    assert sent["Location"] == "/participate/thanks/?lang=en"
+    q = _questions(found)
+    by_code = client.post(
+        reverse("participate:enter_code"),
+        {"code": tokens.grouped(codes[1]), "step": "answers", "lang": "fr", f"q{q['single'].pk}": "0"},
+    )
+    assert by_code["Location"] == "/participate/thanks/?lang=fr"
+    pages = {
+        language: client.get(location)
+        for language, location in (("en", sent["Location"]), ("fr", by_code["Location"]))
+    }
+    for language, page in pages.items():
+        text = page.content.decode()
+        assert page.status_code == 200
+        assert f'<html lang="{language}"' in text  # in the language the questions were answered in
+        for secret in (found.reference, found.title, found.topic, "Are the rules clear?"):
+            assert secret not in text
+        assert "data-quick-exit" in text  # quick exit, as on every public page
+        assert 'class="language-form"' not in text  # no CSRF token, so no cookie
+    assert "What happens next" in pages["en"].content.decode()
+    assert reverse("participate:enter_code") in pages["en"].content.decode()
+    assert not client.cookies
+    odd = client.get(reverse("participate:thanks") + "?lang=xx")
+    assert odd.status_code == 200
+    assert "What happens next" in odd.content.decode()

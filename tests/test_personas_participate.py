@@ -64,11 +64,17 @@ def world(org: Organisation, other_org: Organisation, make_member: MakeMember) -
         supervisor, services.ConsultationInput(DRAFT, "Curfew", ["en"], today, today + dt.timedelta(days=9))
     )
     services.add_question(supervisor, draft, QuestionDraft(Kind.SCALE, {"en": "Fair?"}, {}))
+    services.add_question(supervisor, draft, QuestionDraft(Kind.TEXT, {"en": "Late buses 3e7d?"}, {}))
+    change = services.record_change(
+        supervisor, closed, services.ChangeInput(today, "Rota unclear 5c8a", "Posted it in the hall")
+    )
     services.issue_feedback_links(caseworker, "shelter", org, 1)
     leader = services.create_leader(
         supervisor, services.LeaderInput(LEADER, dt.date(2025, 1, 1), "Advisory group", "")
     )
-    world.extras.update(open=open_one, closed=closed, draft=draft, code=codes[3], leader=leader)
+    world.extras.update(
+        open=open_one, closed=closed, draft=draft, code=codes[3], leader=leader, change=change
+    )
     return world
 
 
@@ -78,6 +84,26 @@ def _open(w: World) -> str:
 
 def _closed(w: World) -> str:
     return w.extras["closed"].reference
+
+
+def _draft(w: World) -> str:
+    return w.extras["draft"].reference
+
+
+def _draft_question(w: World, position: int) -> Question:
+    return Question.objects.get(consultation=w.extras["draft"], position=position)
+
+
+def _draft_order(w: World) -> object:
+    return list(
+        Question.objects.filter(consultation=w.extras["draft"])
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+
+
+def _change(w: World) -> Change:
+    return w.extras["change"]
 
 
 def _count(model: Any, **where: Any) -> Any:
@@ -159,6 +185,76 @@ MEMBER_ROWS: tuple[Row, ...] = (
         state=lambda w: Question.objects.filter(consultation=w.extras["draft"]).count(),
     ),
     Row(
+        "participate:edit_consultation",
+        "GET",
+        lambda w: reverse("participate:edit_consultation", args=[_draft(w)]),
+        other_org="other_analyst",
+        denied=("caseworker", *NOT_PARTICIPATION),
+        authorised="analyst",
+        ok_status=200,
+        shows=lambda w: DRAFT,
+    ),
+    Row(
+        "participate:edit_consultation",
+        "POST",
+        lambda w: reverse("participate:edit_consultation", args=[_draft(w)]),
+        other_org="other_supervisor",
+        denied=("caseworker", *NOT_PARTICIPATION),
+        authorised="supervisor",
+        ok_status=302,
+        data=lambda w: {
+            "title": "Curfew, again",
+            "topic": "Curfew",
+            "languages": ["en"],
+            "opens_on": _today(),
+            "closes_on": _today(),
+            "k": "5",
+        },
+        state=lambda w: Consultation.objects.values_list("title", "closes_on").get(pk=w.extras["draft"].pk),
+    ),
+    Row(
+        "participate:edit_question",
+        "GET",
+        lambda w: reverse("participate:edit_question", args=[_draft(w), _draft_question(w, 2).pk]),
+        other_org="other_supervisor",
+        denied=("caseworker", *NOT_PARTICIPATION),
+        authorised="admin",
+        ok_status=200,
+        shows=lambda w: "Late buses 3e7d?",
+    ),
+    Row(
+        "participate:edit_question",
+        "POST",
+        lambda w: reverse("participate:edit_question", args=[_draft(w), _draft_question(w, 2).pk]),
+        other_org="other_analyst",
+        denied=("caseworker", *NOT_PARTICIPATION),
+        authorised="analyst",
+        ok_status=302,
+        data=lambda w: {"kind": "text", "text_en": "Early buses?"},
+        state=lambda w: _draft_question(w, 2).texts,
+    ),
+    Row(
+        "participate:delete_question",
+        "POST",
+        lambda w: reverse("participate:delete_question", args=[_draft(w), _draft_question(w, 1).pk]),
+        other_org="other_supervisor",
+        denied=("caseworker", *NOT_PARTICIPATION),
+        authorised="supervisor",
+        ok_status=302,
+        state=_draft_order,
+    ),
+    Row(
+        "participate:move_question",
+        "POST",
+        lambda w: reverse("participate:move_question", args=[_draft(w), _draft_question(w, 2).pk]),
+        other_org="other_supervisor",
+        denied=("caseworker", *NOT_PARTICIPATION),
+        authorised="admin",
+        ok_status=302,
+        data=lambda w: {"direction": "up"},
+        state=_draft_order,
+    ),
+    Row(
         "participate:change_state",
         "POST",
         lambda w: reverse("participate:change_state", args=[w.extras["draft"].reference]),
@@ -221,6 +317,41 @@ MEMBER_ROWS: tuple[Row, ...] = (
         authorised="supervisor",
         ok_status=302,
         data=lambda w: {"on": _today(), "you_said": "Curfew too early", "we_did": "Moved it to 23:00"},
+        state=_count(Change),
+    ),
+    Row(
+        "participate:edit_change",
+        "GET",
+        lambda w: reverse("participate:edit_change", args=[_closed(w), _change(w).pk]),
+        other_org="other_supervisor",
+        denied=("caseworker", *NOT_PARTICIPATION),
+        authorised="supervisor",
+        ok_status=200,
+        shows=lambda w: "Rota unclear 5c8a",
+    ),
+    Row(
+        "participate:edit_change",
+        "POST",
+        lambda w: reverse("participate:edit_change", args=[_closed(w), _change(w).pk]),
+        other_org="other_analyst",
+        denied=("caseworker", *NOT_PARTICIPATION),
+        authorised="analyst",
+        ok_status=302,
+        data=lambda w: {
+            "on": _today(),
+            "you_said": "The rota was unclear",
+            "we_did": "Posted it in the hall",
+        },
+        state=lambda w: Change.objects.get(pk=_change(w).pk).you_said,
+    ),
+    Row(
+        "participate:delete_change",
+        "POST",
+        lambda w: reverse("participate:delete_change", args=[_closed(w), _change(w).pk]),
+        other_org="other_supervisor",
+        denied=("caseworker", *NOT_PARTICIPATION),
+        authorised="admin",
+        ok_status=302,
         state=_count(Change),
     ),
     Row(
@@ -382,7 +513,7 @@ PUBLIC_ROWS: tuple[Row, ...] = tuple(
         ),
         (
             "participate:thanks",
-            lambda w: reverse("participate:thanks", args=[_open(w)]),
+            lambda w: reverse("participate:thanks") + "?lang=en",
             lambda w: "What happens next",
         ),
         (
@@ -427,5 +558,15 @@ def test_public_page(row: Row, key: str | None, world: World) -> None:
 @pytest.mark.django_db
 def test_a_draft_has_no_public_page(world: World) -> None:
     draft = world.extras["draft"].reference
-    for name in ("participate:summary", "participate:thanks"):
-        assert Client().get(reverse(name, args=[draft])).status_code == 404
+    assert Client().get(reverse("participate:summary", args=[draft])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_thank_you_page_names_no_consultation(world: World) -> None:
+    """It is the same page after every consultation: its address and its text name none of them."""
+    url = reverse("participate:thanks")
+    assert url == "/participate/thanks/"
+    page = Client().get(url).content.decode()
+    for consultation in (world.extras["open"], world.extras["closed"]):
+        for secret in (consultation.reference, consultation.title, consultation.topic):
+            assert secret not in page

@@ -44,6 +44,10 @@ PUBLIC: dict[str, tuple[int, str]] = {
         404,
         "a participant's personal link: the token is the credential; a bad one is a 404",
     ),
+    "training:join": (
+        404,
+        "a session's join link: the code is the credential; an unknown, replaced or closed one is a 404",
+    ),
     "training:link_test": (404, "a participant's personal link: pre- or post-test"),
     "training:link_follow_up": (404, "a participant's personal link: a follow-up"),
     "training:answer_follow_up": (404, "the single-use link of a follow-up reminder e-mail"),
@@ -51,7 +55,10 @@ PUBLIC: dict[str, tuple[int, str]] = {
     # Participation (ADR 0030): survivors answer with a single-use code, no account and nothing kept of them.
     "participate:enter_code": (200, "the form to type the code printed on a card; holds no data"),
     "participate:answer": (404, "the single-use code is the credential; a bad one is a 404"),
-    "participate:thanks": (404, "thank-you page of an open consultation; an unknown one is a 404"),
+    "participate:thanks": (
+        200,
+        "the thank-you page after answering: the same for every consultation, names none, holds no data",
+    ),
     "participate:summary": (
         404,
         "a consultation's public summary, counts suppressed; an unknown one is a 404",

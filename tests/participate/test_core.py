@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from threefold.participate.core import questions, results, tokens, totals
+from threefold.participate.core import questions, results, retention, tokens, totals
 from threefold.participate.core.questions import Kind, Problem, QuestionDraft, QuestionProblem
 
 
@@ -160,3 +160,45 @@ def test_leaders_totals_per_year_never_add_currencies() -> None:
         (2025, Decimal("2"), 1),
     ]
     assert found[1].paid == (("EUR", "fee", Decimal("55")), ("GBP", "fee", Decimal("20")))
+
+
+def test_a_stored_question_cleans_back_to_itself_and_drops_a_language_no_longer_offered() -> None:
+    clean = questions.clean(
+        QuestionDraft(
+            Kind.SINGLE, {"en": "Clear?", "fr": "Clair ?"}, {"en": ["Yes", "No"], "fr": ["Oui", "Non"]}
+        ),
+        ["en", "fr"],
+    )
+    draft = questions.as_draft(clean.kind, clean.texts, clean.options)
+    assert questions.clean(draft, ["en", "fr"]) == clean
+    english = questions.as_draft(clean.kind, {"en": "Clear?"}, [{"en": o["en"]} for o in clean.options])
+    assert questions.clean(english, ["en"]).options == [{"en": "Yes"}, {"en": "No"}]
+    # Written in English only: French cannot become the first language.
+    with pytest.raises(QuestionProblem) as error:
+        questions.clean(questions.as_draft(Kind.TEXT, {"en": "Why?"}, []), ["fr", "en"])
+    assert error.value.problem is Problem.NO_TEXT
+
+
+def test_a_question_moves_one_place_and_never_past_either_end() -> None:
+    assert questions.moved(["a", "b", "c"], 2, -1) == ["a", "c", "b"]
+    assert questions.moved(["a", "b", "c"], 0, 1) == ["b", "a", "c"]
+    for index, step in ((0, -1), (2, 1), (5, -1)):
+        with pytest.raises(ValueError, match="cannot move"):
+            questions.moved(["a", "b", "c"], index, step)
+
+
+def test_held_feedback_expires_once_its_whole_week_is_older_than_the_period() -> None:
+    today = dt.date(2026, 7, 15)  # a Wednesday
+    cutoff = retention.held_expiry_cutoff(today, 180)
+    assert cutoff == today - dt.timedelta(days=186)
+    # The week of a day 180 days ago may hold an answer less than 180 days old: it waits on.
+    assert not retention.is_expired(results.week_of(today - dt.timedelta(days=180)), today, 180)
+    assert retention.is_expired(results.week_of(today - dt.timedelta(days=187)), today, 180)
+    # Whatever the day, an expired week's last day is more than the period ago.
+    for back in range(0, 400):
+        week = results.week_of(today - dt.timedelta(days=back))
+        if retention.is_expired(week, today, 180):
+            assert (today - (week + dt.timedelta(days=6))).days > 180
+    with pytest.raises(ValueError, match="at least one day"):
+        retention.held_expiry_cutoff(today, 0)
+    assert retention.HELD_FEEDBACK_DAYS == 180

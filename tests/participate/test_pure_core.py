@@ -18,7 +18,7 @@ def test_no_module_imports_django() -> None:
 def test_the_cores_run_without_django_loaded() -> None:
     code = (
         "import sys\n"
-        "from threefold.participate.core import questions, results, tokens, totals\n"
+        "from threefold.participate.core import questions, results, retention, tokens, totals\n"
         "assert results.protect_counts(['a', 'b'], [9, 1], 5).bars[1].cell.value is None\n"
         "assert tokens.is_well_formed(tokens.new_code())\n"
         "assert not [m for m in sys.modules if m == 'django' or m.startswith('django.')]\n"

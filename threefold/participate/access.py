@@ -29,7 +29,7 @@ from threefold.accounts.actor import Actor
 from threefold.accounts.models import Organisation
 from threefold.accounts.rules import allowed
 from threefold.audit import services as audit
-from threefold.audit.models import Action
+from threefold.audit.models import Action, AuditEntry
 from threefold.participate import sealing
 from threefold.participate.core import questions as question_core
 from threefold.participate.core import results as results_core
@@ -95,8 +95,24 @@ def questions(consultation: Consultation) -> list[Question]:
     return list(Question.objects.filter(consultation=consultation))
 
 
+def question(consultation: Consultation, pk: int) -> Question:
+    """One question of a consultation the caller loaded through ``consultation`` (else a 404)."""
+    found = Question.objects.filter(consultation=consultation, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def changes(consultation: Consultation) -> list[Change]:
     return list(Change.objects.filter(consultation=consultation))
+
+
+def change(consultation: Consultation, pk: int) -> Change:
+    """One "you said, we did" entry of a consultation the caller loaded through ``consultation`` (else a 404)."""
+    found = Change.objects.filter(consultation=consultation, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def results_released(consultation: Consultation) -> bool:
@@ -307,6 +323,29 @@ def feedback_comments(actor: Actor, service: str, provider_id: int) -> list[str]
         actor, Action.VIEW, ("participate.feedback", service), details={"comments_of_provider": provider_id}
     )
     return texts
+
+
+# Held feedback that never reached a batch of k is destroyed unread after a retention period
+# (``services.expire_held_feedback``), with one audit entry per organisation and run: this target, the number
+# destroyed under ``HELD_DISCARDED``.
+HELD_EXPIRY_TARGET = ("participate.feedback", "held")
+HELD_DISCARDED = "held_discarded"
+
+
+def feedback_discarded(actor: Actor) -> int:
+    """How many held answers of the organisation were destroyed unread, all services and providers together: a
+    single total, since a count per service and provider (or per day) could tell that the one client a
+    caseworker gave a link to had answered. Read from the audit trail, the record of every expiry."""
+    if not allowed(actor, "participate.view_results"):
+        raise Http404
+    entries = AuditEntry.objects.filter(
+        organisation_id=actor.org_id,
+        action=Action.DELETE,
+        object_type=HELD_EXPIRY_TARGET[0],
+        object_id=HELD_EXPIRY_TARGET[1],
+        actor_id__isnull=True,
+    ).values_list("details", flat=True)
+    return sum(int((details or {}).get(HELD_DISCARDED, 0)) for details in entries)
 
 
 # --- survivor leaders -------------------------------------------------------------------------------------------

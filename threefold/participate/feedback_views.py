@@ -1,5 +1,6 @@
-"""Service feedback for staff: results per service and provider (small counts suppressed), issuing single-use
-feedback links after a service, and reading the comments on one service (shuffled, once k clients answered)."""
+"""Service feedback for staff: results per service and provider (small counts suppressed), how many held answers
+were destroyed unread after waiting too long for their batch, issuing single-use feedback links after a service,
+and reading the comments on one service (shuffled, once k clients answered)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def feedback(request: HttpRequest) -> HttpResponse:
         {
             "results": access.feedback_results(actor),
             "k": access.FEEDBACK_K,
+            "discarded": access.feedback_discarded(actor),
+            "held_days": services.held_feedback_days(),
             "can_invite": allowed(actor, "participate.invite"),
             "can_manage": allowed(actor, "participate.manage"),
         },

@@ -1,6 +1,10 @@
 """The anonymous pages: answering a consultation or a feedback survey with a single-use code, the thank-you
 page, and a consultation's public summary ("you said, we did", counts with small ones suppressed).
 
+After answering, the browser lands on ``/participate/thanks/``: an address that names no consultation (not its
+reference, not its title, not the code), so the browser's history of a survivor's phone, which someone else may
+look at, does not tell what they were asked about. Only the language of the answers travels, as ``?lang=``.
+
 No account, no session: these views never write to ``request.session`` nor add a message (either would create a
 session row), and keep nothing of the request. The pages opened with a code set no cookie at all
 (``no_csrf_cookie``), and the enter-code page shows the questions at its own address, so that neither the code
@@ -16,6 +20,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -136,9 +141,8 @@ def _answer_page(
             except services.ParticipateError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
-                return redirect(
-                    reverse("participate:thanks", args=[consultation.reference]) + f"?lang={language}"
-                )
+                # Nothing of the consultation in the address the browser keeps (module docstring).
+                return redirect(reverse("participate:thanks") + f"?lang={language}")
         return unlogged(
             render(
                 request,
@@ -192,14 +196,16 @@ def _feedback(
 
 
 @login_not_required
+@no_csrf_cookie
 @require_GET
-def thanks(request: HttpRequest, reference: str) -> HttpResponse:
-    consultation = access.published(reference)
-    language = access.language_of(consultation, request.GET.get("lang"))
+def thanks(request: HttpRequest) -> HttpResponse:
+    """The same page for every consultation: what happens next, and how to keep the visit private. Shown in the
+    language the questions were answered in when it is one of the site's; else in the phone's."""
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        return render(request, "participate/public/thanks.html")
     with translation.override(language):
-        return render(
-            request, "participate/public/thanks.html", {"consultation": consultation, "language": language}
-        )
+        return render(request, "participate/public/thanks.html", {"language": language})
 
 
 @login_not_required

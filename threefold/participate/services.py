@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from threefold.accounts.actor import Actor
+from threefold.accounts.actor import Actor, system_actor_label
 from threefold.accounts.models import Organisation
 from threefold.audit import services as audit
 from threefold.audit.models import Action
@@ -34,7 +35,7 @@ from threefold.checks import Checks, FieldError, require
 from threefold.participate import access, sealing
 from threefold.participate.core import questions as question_core
 from threefold.participate.core import results as results_core
-from threefold.participate.core import tokens
+from threefold.participate.core import retention, tokens
 from threefold.participate.core.questions import Problem, QuestionDraft, QuestionProblem
 from threefold.participate.models import (
     ActivityKind,
@@ -94,8 +95,6 @@ class ConsultationInput:
 
 
 def _languages(given: Sequence[str]) -> list[str]:
-    from django.conf import settings
-
     offered = [code for code, _name in settings.LANGUAGES]
     languages = list(dict.fromkeys(given))
     if not languages:
@@ -105,8 +104,8 @@ def _languages(given: Sequence[str]) -> list[str]:
     return languages
 
 
-def create_consultation(actor: Actor, given: ConsultationInput, *, is_demo: bool = False) -> Consultation:
-    require(actor, "participate.manage")
+def _checked_consultation(given: ConsultationInput) -> dict[str, Any]:
+    """The details of a consultation, checked: the fields of its creation form, by name."""
     if given.closes_on < given.opens_on:
         raise ParticipateError("closes_on", _("The consultation cannot close before it opens."))
     if given.k < results_core.MIN_K:
@@ -115,14 +114,21 @@ def create_consultation(actor: Actor, given: ConsultationInput, *, is_demo: bool
             _("Groups smaller than %(n)s would give people away: choose %(n)s or more.")
             % {"n": results_core.MIN_K},
         )
+    return {
+        "title": check.line("title", given.title, required=True),
+        "topic": check.text("topic", given.topic, required=True),
+        "languages": _languages(given.languages),
+        "opens_on": given.opens_on,
+        "closes_on": given.closes_on,
+        "k": given.k,
+    }
+
+
+def create_consultation(actor: Actor, given: ConsultationInput, *, is_demo: bool = False) -> Consultation:
+    require(actor, "participate.manage")
     consultation = Consultation(
         organisation_id=actor.org_id,
-        title=check.line("title", given.title, required=True),
-        topic=check.text("topic", given.topic, required=True),
-        languages=_languages(given.languages),
-        opens_on=given.opens_on,
-        closes_on=given.closes_on,
-        k=given.k,
+        **_checked_consultation(given),
         created_by=actor.user,
         is_demo=is_demo,
     )
@@ -130,6 +136,83 @@ def create_consultation(actor: Actor, given: ConsultationInput, *, is_demo: bool
         consultation.save()
         audit.record(actor, Action.CREATE, consultation, details={"languages": consultation.languages})
     return consultation
+
+
+def not_a_draft_message() -> str:
+    """Why an open or closed consultation's details and questions no longer change (pages say it too)."""
+    return _(
+        "This consultation is no longer a draft: its details and questions cannot change any more, since the "
+        "answers people give depend on them."
+    )
+
+
+def _lock_draft(consultation: Consultation) -> None:
+    """In the caller's transaction: the consultation's row locked and still a draft, else refused. Opening waits
+    for the change (and a change made while it opens finds it open), so no question changes under its counters."""
+    if not Consultation.objects.select_for_update().filter(pk=consultation.pk, state=State.DRAFT).exists():
+        raise ParticipateError("", not_a_draft_message())
+
+
+def _own_question(consultation: Consultation, question: Question) -> None:
+    if question.consultation_id != consultation.pk:
+        raise PermissionDenied
+
+
+def update_consultation(actor: Actor, consultation: Consultation, given: ConsultationInput) -> Consultation:
+    """Change a draft's details (the fields of its creation form). Once it is open they stay as they are: people
+    answered the consultation they read, in the languages offered, under its dates and its k.
+
+    When the languages change, every question is checked again against them: a question must be written in the
+    (new) first language, and what was written in a language no longer offered is dropped."""
+    require(actor, "participate.change", consultation)
+    if consultation.state != State.DRAFT:
+        raise ParticipateError("", not_a_draft_message())
+    values = _checked_consultation(given)
+    changed = sorted(name for name, value in values.items() if getattr(consultation, name) != value)
+    if not changed:
+        return consultation
+    with transaction.atomic():
+        _lock_draft(consultation)
+        rewritten = _questions_in(consultation, values["languages"]) if "languages" in changed else []
+        Consultation.objects.filter(pk=consultation.pk).update(**values)
+        for question, clean in rewritten:
+            Question.objects.filter(pk=question.pk).update(texts=clean.texts, options=clean.options)
+        details: dict[str, Any] = {"details_changed": changed}
+        if "languages" in changed:
+            details["languages"] = values["languages"]
+        audit.record(actor, Action.UPDATE, consultation, details=details)
+    consultation.refresh_from_db()
+    return consultation
+
+
+def _questions_in(
+    consultation: Consultation, languages: list[str]
+) -> list[tuple[Question, question_core.CleanQuestion]]:
+    """Every question of the consultation cleaned again for ``languages``; refused (on the languages field) when
+    one is not written in the first of them."""
+    found = []
+    for question in access.questions(consultation):
+        kept = {lang: text for lang, text in question.texts.items() if lang in languages}
+        options = [
+            {lang: label for lang, label in option.items() if lang in languages}
+            for option in question.options
+        ]
+        draft = question_core.as_draft(question_core.Kind(question.kind), kept, options)
+        try:
+            found.append((question, question_core.clean(draft, languages)))
+        except QuestionProblem as problem:
+            raise ParticipateError(
+                "languages",
+                _(
+                    "Question %(n)s is not written in %(language)s, the first language ticked: write it (and its "
+                    "options) in that language first, or tick first a language it is written in."
+                )
+                % {
+                    "n": question.position,
+                    "language": dict(settings.LANGUAGES).get(languages[0], languages[0]),
+                },
+            ) from problem
+    return found
 
 
 def _question_message(problem: QuestionProblem) -> tuple[str, str]:
@@ -160,23 +243,120 @@ def add_question(actor: Actor, consultation: Consultation, draft: QuestionDraft)
     require(actor, "participate.change", consultation)
     if consultation.state != State.DRAFT:
         raise ParticipateError("", _("Questions are added while the consultation is a draft."))
-    try:
-        clean = question_core.clean(draft, consultation.languages)
-    except QuestionProblem as problem:
-        raise ParticipateError(*_question_message(problem)) from problem
-    existing = Question.objects.filter(consultation=consultation).count()
-    if existing >= MAX_QUESTIONS:
-        raise ParticipateError("", _("A consultation has at most %(n)s questions.") % {"n": MAX_QUESTIONS})
-    question = Question(
-        consultation=consultation,
-        position=existing + 1,
-        kind=clean.kind.value,
-        texts=clean.texts,
-        options=clean.options,
-    )
+    clean = _cleaned(consultation, draft)
     with transaction.atomic():
+        _lock_draft(consultation)
+        existing = Question.objects.filter(consultation=consultation).count()
+        if existing >= MAX_QUESTIONS:
+            raise ParticipateError(
+                "", _("A consultation has at most %(n)s questions.") % {"n": MAX_QUESTIONS}
+            )
+        question = Question(
+            consultation=consultation,
+            position=existing + 1,
+            kind=clean.kind.value,
+            texts=clean.texts,
+            options=clean.options,
+        )
         question.save()
         audit.record(actor, Action.UPDATE, consultation, details={"question_added": question.position})
+    return question
+
+
+def _cleaned(consultation: Consultation, draft: QuestionDraft) -> question_core.CleanQuestion:
+    try:
+        return question_core.clean(draft, consultation.languages)
+    except QuestionProblem as problem:
+        raise ParticipateError(*_question_message(problem)) from problem
+
+
+def update_question(
+    actor: Actor, consultation: Consultation, question: Question, draft: QuestionDraft
+) -> Question:
+    """Rewrite a draft's question (its kind, texts and options). An open consultation's questions stay as they
+    were: answers given to one wording would be counted with answers to another."""
+    require(actor, "participate.change", consultation)
+    _own_question(consultation, question)
+    if consultation.state != State.DRAFT:
+        raise ParticipateError("", not_a_draft_message())
+    clean = _cleaned(consultation, draft)
+    with transaction.atomic():
+        _lock_draft(consultation)
+        position = _position(question)
+        Question.objects.filter(pk=question.pk).update(
+            kind=clean.kind.value, texts=clean.texts, options=clean.options
+        )
+        audit.record(actor, Action.UPDATE, consultation, details={"question_changed": position})
+    question.refresh_from_db()
+    return question
+
+
+def _position(question: Question) -> int:
+    """The question's place as stored now (the caller's copy may predate a move), in the caller's transaction."""
+    position = Question.objects.filter(pk=question.pk).values_list("position", flat=True).first()
+    if position is None:
+        raise ParticipateError("", _("This question was deleted meanwhile."))
+    return position
+
+
+def _renumber(ordered: Sequence[Question]) -> None:
+    """Positions 1, 2, 3... in the given order. Positions are unique per consultation, so the rows that move
+    first step aside (past any position in use), then take their place."""
+    moving = [
+        (question, place) for place, question in enumerate(ordered, start=1) if question.position != place
+    ]
+    for question, _place in moving:
+        Question.objects.filter(pk=question.pk).update(position=F("position") + _ASIDE)
+    for question, place in moving:
+        Question.objects.filter(pk=question.pk).update(position=place)
+        question.position = place
+
+
+_ASIDE = 1000  # above any position (MAX_QUESTIONS), below PositiveSmallIntegerField's limit
+
+
+def delete_question(actor: Actor, consultation: Consultation, question: Question) -> None:
+    """Remove a draft's question; the ones after it move up a place."""
+    require(actor, "participate.change", consultation)
+    _own_question(consultation, question)
+    if consultation.state != State.DRAFT:
+        raise ParticipateError("", not_a_draft_message())
+    with transaction.atomic():
+        _lock_draft(consultation)
+        position = _position(question)
+        Question.objects.filter(pk=question.pk).delete()
+        _renumber(list(Question.objects.filter(consultation=consultation).order_by("position")))
+        audit.record(actor, Action.UPDATE, consultation, details={"question_deleted": position})
+
+
+def move_question(actor: Actor, consultation: Consultation, question: Question, step: int) -> Question:
+    """Move a draft's question one place up (``step`` -1) or down (1)."""
+    require(actor, "participate.change", consultation)
+    _own_question(consultation, question)
+    if consultation.state != State.DRAFT:
+        raise ParticipateError("", not_a_draft_message())
+    if step not in (-1, 1):
+        raise ParticipateError("", _("A question moves one place up or down."))
+    with transaction.atomic():
+        _lock_draft(consultation)
+        ordered = list(Question.objects.filter(consultation=consultation).order_by("position"))
+        index = next((i for i, row in enumerate(ordered) if row.pk == question.pk), None)
+        if index is None:
+            raise ParticipateError("", _("This question was deleted meanwhile."))
+        try:
+            order = question_core.moved(ordered, index, step)
+        except ValueError as error:
+            message = (
+                _("This is already the first question.")
+                if step < 0
+                else _("This is already the last question.")
+            )
+            raise ParticipateError("", message) from error
+        before = ordered[index].position
+        _renumber(order)
+        after = ordered[index].position
+        audit.record(actor, Action.UPDATE, consultation, details={"question_moved": before, "to": after})
+    question.refresh_from_db()
     return question
 
 
@@ -185,14 +365,21 @@ def open_consultation(actor: Actor, consultation: Consultation) -> Consultation:
     require(actor, "participate.change", consultation)
     if consultation.state != State.DRAFT:
         raise ParticipateError("", _("Only a draft can be opened."))
-    found = access.questions(consultation)
-    if not found:
-        raise ParticipateError("", _("Add at least one question before opening the consultation."))
-    if consultation.closes_on < timezone.localdate():
-        raise ParticipateError(
-            "", _("The closing date has passed: a consultation must be open for some days.")
-        )
     with transaction.atomic():
+        # Locked, so that no question is added, changed or removed between reading them and creating their
+        # counters (the draft's editing services take the same lock).
+        locked = (
+            Consultation.objects.select_for_update().filter(pk=consultation.pk, state=State.DRAFT).first()
+        )
+        if locked is None:
+            raise ParticipateError("", _("Only a draft can be opened."))
+        found = access.questions(locked)
+        if not found:
+            raise ParticipateError("", _("Add at least one question before opening the consultation."))
+        if locked.closes_on < timezone.localdate():
+            raise ParticipateError(
+                "", _("The closing date has passed: a consultation must be open for some days.")
+            )
         Tally.objects.bulk_create(
             Tally(question=question, key=key)
             for question in found
@@ -250,6 +437,14 @@ class ChangeInput:
     we_did: str
 
 
+def _checked_change(given: ChangeInput) -> dict[str, Any]:
+    return {
+        "on": check.not_future("on", given.on),
+        "you_said": check.text("you_said", given.you_said, required=True, limit=1000),
+        "we_did": check.text("we_did", given.we_did, required=True, limit=2000),
+    }
+
+
 def record_change(actor: Actor, consultation: Consultation, given: ChangeInput) -> Change:
     """ "You said, we did": published with the results, for the respondents to see. Only once the consultation is
     closed: before, it would be drawn from a few answers, and a change published while the first answers come in
@@ -259,17 +454,38 @@ def record_change(actor: Actor, consultation: Consultation, given: ChangeInput) 
         raise ParticipateError(
             "", _("Record what you changed once the consultation is closed and its results can be read.")
         )
-    change = Change(
-        consultation=consultation,
-        on=check.not_future("on", given.on),
-        you_said=check.text("you_said", given.you_said, required=True, limit=1000),
-        we_did=check.text("we_did", given.we_did, required=True, limit=2000),
-        created_by=actor.user,
-    )
+    change = Change(consultation=consultation, **_checked_change(given), created_by=actor.user)
     with transaction.atomic():
         change.save()
         audit.record(actor, Action.UPDATE, consultation, details={"change_recorded": change.pk})
     return change
+
+
+def _own_change(consultation: Consultation, change: Change) -> None:
+    if change.consultation_id != consultation.pk:
+        raise PermissionDenied
+
+
+def update_change(actor: Actor, consultation: Consultation, change: Change, given: ChangeInput) -> Change:
+    """Correct a "you said, we did" entry (it is published as soon as it is saved). Audited by its id: the audit
+    trail never holds what was typed."""
+    require(actor, "participate.change", consultation)
+    _own_change(consultation, change)
+    values = _checked_change(given)
+    with transaction.atomic():
+        Change.objects.filter(pk=change.pk).update(**values)
+        audit.record(actor, Action.UPDATE, consultation, details={"change_edited": change.pk})
+    change.refresh_from_db()
+    return change
+
+
+def delete_change(actor: Actor, consultation: Consultation, change: Change) -> None:
+    """Withdraw a "you said, we did" entry from the consultation and its public summary."""
+    require(actor, "participate.change", consultation)
+    _own_change(consultation, change)
+    with transaction.atomic():
+        audit.record(actor, Action.UPDATE, consultation, details={"change_deleted": change.pk})
+        Change.objects.filter(pk=change.pk).delete()
 
 
 # ---- links
@@ -481,7 +697,9 @@ def _release_feedback(scope: dict[str, Any]) -> int:
 
     The held rows are locked first, so that two answers arriving together cannot both release (or count) the same
     rows: the second waits, then finds only what the first left."""
-    rows = list(FeedbackHeld.objects.select_for_update().filter(**scope))
+    # An answer held longer than the retention period is never released, even before the daily expiry destroys it.
+    cutoff = retention.held_expiry_cutoff(timezone.localdate(), held_feedback_days())
+    rows = list(FeedbackHeld.objects.select_for_update().filter(**scope, week__gte=cutoff))
     if not results_core.ready_to_release(len(rows), access.FEEDBACK_K):
         return 0
     keys = sealing.keys_for(rows, "answers")
@@ -505,6 +723,55 @@ def _release_feedback(scope: dict[str, Any]) -> int:
             row.save(force_insert=True)
     FeedbackHeld.objects.filter(pk__in=[row.pk for row in rows]).delete()
     return len(rows)
+
+
+# ---- expiry of held feedback
+
+
+HELD_EXPIRY_TARGET = access.HELD_EXPIRY_TARGET
+
+
+def held_feedback_days() -> int:
+    """How long a held answer waits for its batch: ``retention.HELD_FEEDBACK_DAYS`` (180) unless the setting
+    ``PARTICIPATE_HELD_FEEDBACK_DAYS`` says otherwise."""
+    days = getattr(settings, "PARTICIPATE_HELD_FEEDBACK_DAYS", retention.HELD_FEEDBACK_DAYS)
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ImproperlyConfigured(
+            "PARTICIPATE_HELD_FEEDBACK_DAYS must be a whole number of days, 1 or more."
+        )
+    return days
+
+
+def expire_held_feedback(today: dt.date | None = None, *, label: str = "") -> int:
+    """Destroy held feedback that never reached a batch of k within the retention period (``held_feedback_days``),
+    unread: the rows are deleted without being opened, so neither their ratings nor their comments are ever
+    counted or read. Run daily (``manage.py expire_held_feedback``). One audit entry per organisation, with the
+    number destroyed and the period only. Returns how many were destroyed."""
+    today = today or timezone.localdate()
+    days = held_feedback_days()
+    cutoff = retention.held_expiry_cutoff(today, days)
+    label = label or system_actor_label("expire_held_feedback")
+    destroyed = 0
+    with transaction.atomic():
+        # Locked like a release locks them (``_release_feedback``): a batch being released is not destroyed too.
+        stale = list(
+            FeedbackHeld.objects.select_for_update().filter(week__lt=cutoff).only("uid", "organisation_id")
+        )
+        by_organisation: dict[int, list[Any]] = {}
+        for row in stale:
+            by_organisation.setdefault(row.organisation_id, []).append(row.pk)
+        for organisation_id, keys in sorted(by_organisation.items()):
+            FeedbackHeld.objects.filter(pk__in=keys).delete()
+            audit.record(
+                None,
+                Action.DELETE,
+                HELD_EXPIRY_TARGET,
+                system_label=label,
+                organisation_id=organisation_id,
+                details={access.HELD_DISCARDED: len(keys), "older_than_days": days},
+            )
+            destroyed += len(keys)
+    return destroyed
 
 
 # ---- survivor leaders

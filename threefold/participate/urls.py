@@ -9,12 +9,34 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("consultations/new/", views.new_consultation, name="new_consultation"),
     path("consultations/<str:reference>/", views.consultation, name="consultation"),
+    path("consultations/<str:reference>/edit/", views.edit_consultation, name="edit_consultation"),
     path("consultations/<str:reference>/questions/", views.add_question, name="add_question"),
+    path(
+        "consultations/<str:reference>/questions/<int:question>/edit/",
+        views.edit_question,
+        name="edit_question",
+    ),
+    path(
+        "consultations/<str:reference>/questions/<int:question>/delete/",
+        views.delete_question,
+        name="delete_question",
+    ),
+    path(
+        "consultations/<str:reference>/questions/<int:question>/move/",
+        views.move_question,
+        name="move_question",
+    ),
     path("consultations/<str:reference>/state/", views.change_state, name="change_state"),
     path("consultations/<str:reference>/links/", views.issue_links, name="issue_links"),
     path("consultations/<str:reference>/results/", views.results, name="results"),
     path("consultations/<str:reference>/results/<int:position>/", views.free_text, name="free_text"),
     path("consultations/<str:reference>/changes/", views.add_change, name="add_change"),
+    path("consultations/<str:reference>/changes/<int:change>/edit/", views.edit_change, name="edit_change"),
+    path(
+        "consultations/<str:reference>/changes/<int:change>/delete/",
+        views.delete_change,
+        name="delete_change",
+    ),
     path("feedback/", feedback_views.feedback, name="feedback"),
     path("feedback/links/", feedback_views.feedback_links, name="feedback_links"),
     path(
@@ -31,6 +53,7 @@ urlpatterns = [
     # Anonymous pages: no account, nothing kept of the visitor (ADR 0030).
     path("answer/", public_views.enter_code, name="enter_code"),
     path("a/<str:code>/", public_views.answer, name="answer"),
-    path("c/<str:reference>/thanks/", public_views.thanks, name="thanks"),
+    # Names no consultation: it stays in the history of a phone someone else may look at.
+    path("thanks/", public_views.thanks, name="thanks"),
     path("c/<str:reference>/", public_views.summary, name="summary"),
 ]

@@ -157,8 +157,8 @@ def material(actor: Actor, reference: str) -> Material:
     return found
 
 
-def material_file(actor: Actor, reference: str, version_id: int) -> tuple[MaterialVersion, bytes]:
-    """An uploaded language version and its bytes (a link has none: 404)."""
+def material_version(actor: Actor, reference: str, version_id: int) -> MaterialVersion:
+    """One language version (an uploaded file or a link) of one of the organisation's materials."""
     version = (
         MaterialVersion.objects.filter(
             material__organisation_id=_org(actor), material__reference=reference, pk=version_id
@@ -166,7 +166,15 @@ def material_file(actor: Actor, reference: str, version_id: int) -> tuple[Materi
         .select_related("material")
         .first()
     )
-    if version is None or not version.file:
+    if version is None:
+        raise Http404
+    return version
+
+
+def material_file(actor: Actor, reference: str, version_id: int) -> tuple[MaterialVersion, bytes]:
+    """An uploaded language version and its bytes (a link has none: 404)."""
+    version = material_version(actor, reference, version_id)
+    if not version.file:
         raise Http404
     with version.file.open("rb") as handle:
         return version, handle.read()
@@ -188,6 +196,20 @@ def campaign(actor: Actor, reference: str) -> Campaign:
 
 def activities(campaign: Campaign) -> list[CampaignActivity]:
     return list(campaign.activities.select_related("area"))
+
+
+def activity(actor: Actor, reference: str, activity_id: int) -> CampaignActivity:
+    """One activity of one of the organisation's campaigns (the campaign's reference and the activity's id)."""
+    found = (
+        CampaignActivity.objects.filter(
+            campaign__organisation_id=_org(actor), campaign__reference=reference, pk=activity_id
+        )
+        .select_related("campaign", "area")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 def recent_activities(actor: Actor, limit: int = 5) -> list[CampaignActivity]:

@@ -1,15 +1,28 @@
 """Forms of the prevention pages. They only parse: the rules (areas of the organisation, counts, file types) live
-in ``services``, whose ``PreventError`` names the field of these forms it is about."""
+in ``services``, whose ``PreventError`` names the field of these forms it is about. The ``*_initial`` functions
+fill a form with a record's current values, for its edit page."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from threefold.prevent.models import AgeBand, Channel, Gender, MaterialKind, Setting, Topic
+from threefold.prevent.models import (
+    AgeBand,
+    Campaign,
+    CampaignActivity,
+    Channel,
+    EducationSession,
+    Gender,
+    Material,
+    MaterialKind,
+    Setting,
+    Topic,
+)
 
 NO_NAMES = _("Counts only: never write the name of anyone who took part.")
 
@@ -132,7 +145,9 @@ class VersionForm(forms.Form):
     )
 
 
-class MaterialForm(VersionForm):
+class MaterialDetailsForm(forms.Form):
+    """What describes a material, whatever its language versions: its edit form."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
@@ -142,6 +157,10 @@ class MaterialForm(VersionForm):
         max_length=200,
         help_text=_("Girls aged 12 to 17, parents, teachers..."),
     )
+
+
+class MaterialForm(MaterialDetailsForm, VersionForm):
+    """A new material with its first language version."""
 
     field_order = ["title", "kind", "topic", "audience", "language", "file", "link"]
 
@@ -179,3 +198,51 @@ class ActivityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"] = AreaChoiceField(areas)
         self.order_fields(["channel", "held_on", "area"])
+
+
+# ---- a record's current values, as the initial data of its edit form
+
+
+def _values(record: Any, names: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in names}
+
+
+def _area_code(record: EducationSession | CampaignActivity) -> str:
+    return record.area.code if record.area is not None else ""
+
+
+def session_initial(session: EducationSession) -> dict[str, Any]:
+    initial = _values(session, ("held_on", "setting", "place", "topics", "facilitator", "language", "note"))
+    initial["area"] = _area_code(session)
+    for band in AgeBand.values:
+        for gender in Gender.values:
+            initial[reach_field_name(band, gender)] = session.reach.get(band, {}).get(gender, 0)
+    return initial
+
+
+def material_initial(material: Material) -> dict[str, Any]:
+    return _values(material, ("title", "kind", "topic", "audience"))
+
+
+def campaign_initial(campaign: Campaign) -> dict[str, Any]:
+    initial = _values(campaign, ("title", "objective", "starts_on", "ends_on"))
+    initial["areas"] = [area.code for area in campaign.areas.all()]
+    return initial
+
+
+def activity_initial(activity: CampaignActivity) -> dict[str, Any]:
+    initial = _values(
+        activity,
+        (
+            "channel",
+            "held_on",
+            "description",
+            "cost_amount",
+            "currency",
+            "people_reached",
+            "materials_distributed",
+            "hotline_contacts",
+        ),
+    )
+    initial["area"] = _area_code(activity)
+    return initial

@@ -4,21 +4,28 @@ entry together.
 Imports (areas, boundaries, indicators) are all or nothing: a file with any problem changes nothing and every
 problem comes back with its line (or feature) number. Uploaded materials are kept only when their bytes are a
 PDF, PNG or JPEG under the size limit, whatever their name says, under a random name (ADR 0029).
+
+Sessions, materials, campaigns and activities are recorded and changed through one check of their values per
+kind (``_session_values``...), so an edit accepts exactly what recording accepts. A change is audited with the
+names of the fields it changed (never their values), and a change that changes nothing writes nothing. Deleting
+removes the record with what belongs to it; a stored file goes from storage only once the deletion is committed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from threefold.accounts.actor import Actor
@@ -123,6 +130,47 @@ def _https(field_name: str, url: str) -> str:
     return url
 
 
+def _save_changes(
+    actor: Actor,
+    obj: models.Model,
+    values: Mapping[str, Any],
+    *,
+    also: Mapping[str, Callable[[], None]] | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """Give ``obj`` the checked ``values`` and audit the names of the fields that changed; ``also`` holds the
+    changes that are not plain fields (a set of areas), by name, to make only when needed. Nothing is written,
+    audit entry included, when nothing changed. Returns the sorted names of the changed fields."""
+    fields = {name: value for name, value in values.items() if getattr(obj, name) != value}
+    others = dict(also or {})
+    changed = sorted([*fields, *others])
+    if not changed:
+        return []
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        if fields:
+            obj.save(update_fields=list(fields))
+        for change in others.values():
+            change()
+        audit.record(actor, Action.UPDATE, obj, details={**(details or {}), "changed": changed})
+    return changed
+
+
+def _delete(
+    actor: Actor, obj: models.Model, details: dict[str, Any], files: Sequence[FieldFile] = ()
+) -> None:
+    """Delete ``obj`` and what cascades with it, with its audit entry. Its stored ``files`` are removed once the
+    deletion is committed (a rolled-back deletion keeps them); a file that cannot be removed then is logged,
+    not raised: the records are already gone."""
+    stored = [(file.storage, name) for file in files if (name := file.name)]
+    with transaction.atomic():
+        audit.record(actor, Action.DELETE, obj, details=details)
+        obj.delete()
+        for storage, name in stored:
+            transaction.on_commit(partial(storage.delete, name), robust=True)
+
+
 # ---- imports
 
 
@@ -216,8 +264,8 @@ class SessionInput:
     note: str = ""
 
 
-def record_session(actor: Actor, given: SessionInput) -> EducationSession:
-    require(actor, "prevent.manage")
+def _session_values(actor: Actor, given: SessionInput) -> dict[str, Any]:
+    """The checked fields of a session, for recording one and for changing one."""
     topics = [topic for topic in TOPICS if topic in set(given.topics)]
     if not topics or len(topics) != len(set(given.topics)):
         raise PreventError("topics", _("Choose at least one topic from the list."))
@@ -227,22 +275,39 @@ def record_session(actor: Actor, given: SessionInput) -> EducationSession:
         raise PreventError("", _("Counts of people reached are whole numbers from 0 to 100,000.")) from None
     if reach_core.total(reach) == 0:
         raise PreventError("", _("Count at least one person reached."))
+    return {
+        "held_on": given.held_on,
+        "area": _area(actor, "area", given.area_code),
+        "setting": check.choice("setting", given.setting, SETTINGS),
+        "place": _text("place", given.place, limit=200),
+        "topics": topics,
+        "facilitator": _text("facilitator", given.facilitator, limit=200),
+        "language": _language("language", given.language),
+        "reach": reach,
+        "note": check.text("note", given.note),
+    }
+
+
+def record_session(actor: Actor, given: SessionInput) -> EducationSession:
+    require(actor, "prevent.manage")
+    values = _session_values(actor, given)
     with transaction.atomic():
         session = EducationSession.objects.create(
-            organisation_id=actor.org_id,
-            held_on=given.held_on,
-            area=_area(actor, "area", given.area_code),
-            setting=check.choice("setting", given.setting, SETTINGS),
-            place=_text("place", given.place, limit=200),
-            topics=topics,
-            facilitator=_text("facilitator", given.facilitator, limit=200),
-            language=_language("language", given.language),
-            reach=reach,
-            note=check.text("note", given.note),
-            recorded_by=actor.user,
+            organisation_id=actor.org_id, recorded_by=actor.user, **values
         )
-        audit.record(actor, Action.CREATE, session, details={"people": reach_core.total(reach)})
+        audit.record(actor, Action.CREATE, session, details={"people": session.people_reached})
     return session
+
+
+def change_session(actor: Actor, session: EducationSession, given: SessionInput) -> list[str]:
+    """Change every field of a session; the names of the changed fields (none: nothing written)."""
+    require(actor, "prevent.change", session)
+    return _save_changes(actor, session, _session_values(actor, given))
+
+
+def delete_session(actor: Actor, session: EducationSession) -> None:
+    require(actor, "prevent.change", session)
+    _delete(actor, session, {"people": session.people_reached})
 
 
 # ---- materials
@@ -263,21 +328,51 @@ class VersionInput:
     link: str = ""
 
 
+def _material_values(given: MaterialInput) -> dict[str, Any]:
+    """The checked fields of a material (not its language versions), for adding one and for changing one."""
+    return {
+        "title": _text("title", given.title, limit=200, required=True),
+        "kind": check.choice("kind", given.kind, MATERIAL_KINDS),
+        "topic": check.choice("topic", given.topic, TOPICS),
+        "audience": _text("audience", given.audience, limit=200),
+    }
+
+
 def record_material(actor: Actor, given: MaterialInput, first: VersionInput) -> Material:
     """A material with its first language version."""
     require(actor, "prevent.manage")
+    values = _material_values(given)
     with transaction.atomic():
-        material = Material.objects.create(
-            organisation_id=actor.org_id,
-            title=_text("title", given.title, limit=200, required=True),
-            kind=check.choice("kind", given.kind, MATERIAL_KINDS),
-            topic=check.choice("topic", given.topic, TOPICS),
-            audience=_text("audience", given.audience, limit=200),
-            recorded_by=actor.user,
-        )
+        material = Material.objects.create(organisation_id=actor.org_id, recorded_by=actor.user, **values)
         audit.record(actor, Action.CREATE, material, details={"kind": material.kind})
         _add_version(actor, material, first)
     return material
+
+
+def change_material(actor: Actor, material: Material, given: MaterialInput) -> list[str]:
+    """Change what describes a material (title, kind, topic, audience); its versions are added or deleted."""
+    require(actor, "prevent.change", material)
+    return _save_changes(actor, material, _material_values(given))
+
+
+def delete_material(actor: Actor, material: Material) -> None:
+    """Delete a material with every language version and its stored files."""
+    require(actor, "prevent.change", material)
+    versions = list(material.versions.all())
+    files = [version.file for version in versions if version.file]
+    _delete(actor, material, {"versions": len(versions), "files": len(files)}, files)
+
+
+def delete_material_version(actor: Actor, version: MaterialVersion) -> None:
+    """Delete one language version of a material, and its stored file if it has one."""
+    material = version.material
+    require(actor, "prevent.change", material)
+    details = {
+        "material": material.reference,
+        "language": version.language,
+        "type": version.content_type or "link",
+    }
+    _delete(actor, version, details, [version.file])
 
 
 def add_material_version(actor: Actor, material: Material, given: VersionInput) -> MaterialVersion:
@@ -338,23 +433,45 @@ class CampaignInput:
     area_codes: Sequence[str] = ()
 
 
-def record_campaign(actor: Actor, given: CampaignInput) -> Campaign:
-    require(actor, "prevent.manage")
+def _campaign_values(actor: Actor, given: CampaignInput) -> tuple[dict[str, Any], list[Area]]:
+    """The checked fields of a campaign and its areas, for recording one and for changing one."""
     if given.ends_on is not None and given.ends_on < given.starts_on:
         raise PreventError("ends_on", _("The campaign cannot end before it starts."))
-    areas = [_area(actor, "areas", code) for code in given.area_codes]
+    found = [_area(actor, "areas", code) for code in dict.fromkeys(given.area_codes)]
+    areas = [area for area in found if area is not None]
+    values = {
+        "title": _text("title", given.title, limit=200, required=True),
+        "objective": check.text("objective", given.objective),
+        "starts_on": given.starts_on,
+        "ends_on": given.ends_on,
+    }
+    return values, areas
+
+
+def record_campaign(actor: Actor, given: CampaignInput) -> Campaign:
+    require(actor, "prevent.manage")
+    values, areas = _campaign_values(actor, given)
     with transaction.atomic():
-        campaign = Campaign.objects.create(
-            organisation_id=actor.org_id,
-            title=_text("title", given.title, limit=200, required=True),
-            objective=check.text("objective", given.objective),
-            starts_on=given.starts_on,
-            ends_on=given.ends_on,
-            recorded_by=actor.user,
-        )
-        campaign.areas.set([area for area in areas if area is not None])
+        campaign = Campaign.objects.create(organisation_id=actor.org_id, recorded_by=actor.user, **values)
+        campaign.areas.set(areas)
         audit.record(actor, Action.CREATE, campaign, details={"areas": len(areas)})
     return campaign
+
+
+def change_campaign(actor: Actor, campaign: Campaign, given: CampaignInput) -> list[str]:
+    """Change a campaign's title, dates, objective and areas (its activities are changed one by one)."""
+    require(actor, "prevent.change", campaign)
+    values, areas = _campaign_values(actor, given)
+    also: dict[str, Callable[[], None]] = {}
+    if {area.pk for area in areas} != set(campaign.areas.values_list("pk", flat=True)):
+        also["areas"] = partial(campaign.areas.set, areas)
+    return _save_changes(actor, campaign, values, also=also)
+
+
+def delete_campaign(actor: Actor, campaign: Campaign) -> None:
+    """Delete a campaign with all its activities."""
+    require(actor, "prevent.change", campaign)
+    _delete(actor, campaign, {"activities": campaign.activities.count()})
 
 
 @dataclass(frozen=True)
@@ -370,8 +487,8 @@ class ActivityInput:
     hotline_contacts: int = 0
 
 
-def record_activity(actor: Actor, campaign: Campaign, given: ActivityInput) -> CampaignActivity:
-    require(actor, "prevent.change", campaign)
+def _activity_values(actor: Actor, given: ActivityInput) -> dict[str, Any]:
+    """The checked fields of a campaign activity, for recording one and for changing one."""
     currency = (given.currency or "").strip().upper()
     if given.cost_amount is not None:
         if given.cost_amount < 0:
@@ -383,20 +500,24 @@ def record_activity(actor: Actor, campaign: Campaign, given: ActivityInput) -> C
     for name in ("people_reached", "materials_distributed", "hotline_contacts"):
         if not 0 <= getattr(given, name) <= 100_000_000:
             raise PreventError(name, _("A count is a whole number, 0 or more."))
+    return {
+        "channel": check.choice("channel", given.channel, CHANNELS),
+        "held_on": given.held_on,
+        "area": _area(actor, "area", given.area_code),
+        "description": _text("description", given.description, limit=300),
+        "cost_amount": given.cost_amount,
+        "currency": currency,
+        "people_reached": given.people_reached,
+        "materials_distributed": given.materials_distributed,
+        "hotline_contacts": given.hotline_contacts,
+    }
+
+
+def record_activity(actor: Actor, campaign: Campaign, given: ActivityInput) -> CampaignActivity:
+    require(actor, "prevent.change", campaign)
+    values = _activity_values(actor, given)
     with transaction.atomic():
-        activity = CampaignActivity.objects.create(
-            campaign=campaign,
-            channel=check.choice("channel", given.channel, CHANNELS),
-            held_on=given.held_on,
-            area=_area(actor, "area", given.area_code),
-            description=_text("description", given.description, limit=300),
-            cost_amount=given.cost_amount,
-            currency=currency,
-            people_reached=given.people_reached,
-            materials_distributed=given.materials_distributed,
-            hotline_contacts=given.hotline_contacts,
-            recorded_by=actor.user,
-        )
+        activity = CampaignActivity.objects.create(campaign=campaign, recorded_by=actor.user, **values)
         audit.record(
             actor,
             Action.CREATE,
@@ -404,6 +525,19 @@ def record_activity(actor: Actor, campaign: Campaign, given: ActivityInput) -> C
             details={"campaign": campaign.reference, "channel": activity.channel},
         )
     return activity
+
+
+def change_activity(actor: Actor, activity: CampaignActivity, given: ActivityInput) -> list[str]:
+    campaign = activity.campaign
+    require(actor, "prevent.change", campaign)
+    values = _activity_values(actor, given)
+    return _save_changes(actor, activity, values, details={"campaign": campaign.reference})
+
+
+def delete_activity(actor: Actor, activity: CampaignActivity) -> None:
+    campaign = activity.campaign
+    require(actor, "prevent.change", campaign)
+    _delete(actor, activity, {"campaign": campaign.reference, "channel": activity.channel})
 
 
 # ---- areas of screenings and referrals (the coverage dashboard's link to identify and referrals)

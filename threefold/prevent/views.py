@@ -2,20 +2,22 @@
 materials library, campaigns with their activities, and the coverage dashboard.
 
 Thin views: ``access`` reads (another organisation's record is a 404), ``services`` writes. Every member reads
-(``prevent.view``); trainers and org admins record and import (``prevent.manage``), others get a 403 on the forms;
-the coverage dashboard is for ``prevent.view_coverage``.
+(``prevent.view``); trainers and org admins record and import (``prevent.manage``), and change or delete their
+organisation's records (``prevent.change``); others get a 403 on the forms. A deletion is a POST with
+``confirm=yes`` from the record's page. The coverage dashboard is for ``prevent.view_coverage``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_bidi
@@ -37,17 +39,23 @@ from threefold.prevent.forms import (
     BoundariesImportForm,
     CampaignForm,
     CsvImportForm,
+    MaterialDetailsForm,
     MaterialForm,
     SessionForm,
     VersionForm,
+    activity_initial,
+    campaign_initial,
+    material_initial,
+    session_initial,
 )
-from threefold.prevent.models import AgeBand, Gender
+from threefold.prevent.models import AgeBand, CampaignActivity, Gender
 from threefold.prevent.services import ImportRefused, PreventError
 from threefold.web import svgchart
 
 MAP_WIDTH = 420  # drawn narrow, so that a phone shrinking it keeps its text readable (as countries do)
 CHART_WIDTH = 640
 EXAMPLES = {"areas.csv": areas_core.EXAMPLE, "indicators.csv": indicators_core.EXAMPLE}
+RecordT = TypeVar("RecordT")
 
 
 def reader(request: HttpRequest) -> Actor:
@@ -74,6 +82,52 @@ def save_form(form: Form, save: Callable[[dict[str, Any]], Any]) -> Any:
     except PreventError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
     return None
+
+
+def changeable(
+    request: HttpRequest,
+    find: Callable[[Actor], RecordT],
+    owner: Callable[[RecordT], Any] | None = None,
+) -> tuple[Actor, RecordT]:
+    """The actor and the record ``find`` reads through ``access`` (another organisation's is a 404), once the
+    actor may change it, or its ``owner`` (the campaign of an activity, the material of a version): else 403."""
+    actor = reader(request)
+    found = find(actor)
+    if not allowed(actor, "prevent.change", owner(found) if owner is not None else found):
+        raise PermissionDenied
+    return actor, found
+
+
+def edit_page(
+    request: HttpRequest,
+    form: Form,
+    change: Callable[[dict[str, Any]], list[str]],
+    page: tuple[str, dict[str, Any]],
+    done: str,
+) -> HttpResponse:
+    """A record's edit page: a valid POST is saved through ``change`` (which returns the names of the fields it
+    changed) and the browser goes to ``done``; otherwise the template of ``page`` shows the form, with any error."""
+    if request.method == "POST":
+        changed = save_form(form, change)
+        if changed is not None:
+            if changed:
+                messages.success(request, _("Your changes were saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect(done)
+    template, context = page
+    return render(request, template, {"form": form, **context})
+
+
+def confirmed_delete(
+    request: HttpRequest, delete: Callable[[], None], message: str, done: str
+) -> HttpResponse:
+    """Delete once the form of the record's page confirmed it (``confirm=yes``), then go to ``done``."""
+    if request.POST.get("confirm") != "yes":
+        raise PermissionDenied
+    delete()
+    messages.success(request, message)
+    return redirect(done)
 
 
 def svg(markup: str) -> SafeString:
@@ -299,26 +353,27 @@ def sessions(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _session_input(form: SessionForm, data: dict[str, Any]) -> services.SessionInput:
+    return services.SessionInput(
+        held_on=data["held_on"],
+        setting=data["setting"],
+        topics=data["topics"],
+        language=data["language"],
+        reach=form.reach(),
+        area_code=data["area"],
+        place=data["place"],
+        facilitator=data["facilitator"],
+        note=data["note"],
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def add_session(request: HttpRequest) -> HttpResponse:
     actor = manager(request)
     form = SessionForm(request.POST or None, areas=_area_choices(actor))
 
     def save(data: dict[str, Any]) -> Any:
-        return services.record_session(
-            actor,
-            services.SessionInput(
-                held_on=data["held_on"],
-                setting=data["setting"],
-                topics=data["topics"],
-                language=data["language"],
-                reach=form.reach(),
-                area_code=data["area"],
-                place=data["place"],
-                facilitator=data["facilitator"],
-                note=data["note"],
-            ),
-        )
+        return services.record_session(actor, _session_input(form, data))
 
     if request.method == "POST" and (session := save_form(form, save)) is not None:
         messages.success(
@@ -337,7 +392,40 @@ def session(request: HttpRequest, reference: str) -> HttpResponse:
         (label, [found.reach.get(band, {}).get(gender, 0) for gender, _g in genders])
         for band, label in AgeBand.choices
     ]
-    return render(request, "prevent/session.html", {"session": found, "rows": rows, "genders": genders})
+    return render(
+        request,
+        "prevent/session.html",
+        {
+            "session": found,
+            "rows": rows,
+            "genders": genders,
+            "can_change": allowed(actor, "prevent.change", found),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_session(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = changeable(request, lambda actor: access.session(actor, reference))
+    form = SessionForm(request.POST or None, areas=_area_choices(actor), initial=session_initial(found))
+    return edit_page(
+        request,
+        form,
+        lambda data: services.change_session(actor, found, _session_input(form, data)),
+        ("prevent/session_form.html", {"session": found}),
+        reverse("prevent:session", args=[reference]),
+    )
+
+
+@require_POST
+def delete_session(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = changeable(request, lambda actor: access.session(actor, reference))
+    return confirmed_delete(
+        request,
+        lambda: services.delete_session(actor, found),
+        _("Education session %(reference)s deleted.") % {"reference": reference},
+        reverse("prevent:sessions"),
+    )
 
 
 # ---- materials
@@ -353,17 +441,21 @@ def materials(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _material_input(data: dict[str, Any]) -> services.MaterialInput:
+    return services.MaterialInput(data["title"], data["kind"], data["topic"], data["audience"])
+
+
+def _version_input(data: dict[str, Any]) -> services.VersionInput:
+    return services.VersionInput(data["language"], data["file"], data["link"] or "")
+
+
 @require_http_methods(["GET", "POST"])
 def add_material(request: HttpRequest) -> HttpResponse:
     actor = manager(request)
     form = MaterialForm(request.POST or None, request.FILES or None)
 
     def save(data: dict[str, Any]) -> Any:
-        return services.record_material(
-            actor,
-            services.MaterialInput(data["title"], data["kind"], data["topic"], data["audience"]),
-            services.VersionInput(data["language"], data["file"], data["link"] or ""),
-        )
+        return services.record_material(actor, _material_input(data), _version_input(data))
 
     if request.method == "POST" and (material := save_form(form, save)) is not None:
         messages.success(request, _("Material added to the library."))
@@ -392,23 +484,53 @@ def material(request: HttpRequest, reference: str) -> HttpResponse:
     return _material_page(request, reader(request), reference)
 
 
+@require_http_methods(["GET", "POST"])
+def edit_material(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = changeable(request, lambda actor: access.material(actor, reference))
+    return edit_page(
+        request,
+        MaterialDetailsForm(request.POST or None, initial=material_initial(found)),
+        lambda data: services.change_material(actor, found, _material_input(data)),
+        ("prevent/material_form.html", {"material": found}),
+        reverse("prevent:material", args=[reference]),
+    )
+
+
+@require_POST
+def delete_material(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = changeable(request, lambda actor: access.material(actor, reference))
+    return confirmed_delete(
+        request,
+        lambda: services.delete_material(actor, found),
+        _("Material deleted, with its language versions and their files."),
+        reverse("prevent:materials"),
+    )
+
+
 @require_POST
 def add_version(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = reader(request)
-    found = access.material(actor, reference)
-    if not allowed(actor, "prevent.change", found):
-        raise PermissionDenied
+    actor, found = changeable(request, lambda actor: access.material(actor, reference))
     form = VersionForm(request.POST, request.FILES)
-    saved = save_form(
-        form,
-        lambda data: services.add_material_version(
-            actor, found, services.VersionInput(data["language"], data["file"], data["link"] or "")
-        ),
-    )
+    saved = save_form(form, lambda data: services.add_material_version(actor, found, _version_input(data)))
     if saved is None:
         return _material_page(request, actor, reference, form)
     messages.success(request, _("Language version added."))
     return redirect("prevent:material", reference=reference)
+
+
+@require_POST
+def delete_version(request: HttpRequest, reference: str, version_id: int) -> HttpResponse:
+    actor, found = changeable(
+        request,
+        lambda actor: access.material_version(actor, reference, version_id),
+        lambda version: version.material,
+    )
+    return confirmed_delete(
+        request,
+        lambda: services.delete_material_version(actor, found),
+        _("Language version %(language)s deleted.") % {"language": found.language},
+        reverse("prevent:material", args=[reference]),
+    )
 
 
 @require_GET
@@ -442,18 +564,33 @@ def campaigns(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _campaign_input(data: dict[str, Any]) -> services.CampaignInput:
+    return services.CampaignInput(
+        data["title"], data["starts_on"], data["ends_on"], data["objective"], data["areas"]
+    )
+
+
+def _activity_input(data: dict[str, Any]) -> services.ActivityInput:
+    return services.ActivityInput(
+        channel=data["channel"],
+        held_on=data["held_on"],
+        area_code=data["area"],
+        description=data["description"],
+        cost_amount=data["cost_amount"],
+        currency=data["currency"],
+        people_reached=data["people_reached"],
+        materials_distributed=data["materials_distributed"],
+        hotline_contacts=data["hotline_contacts"],
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def add_campaign(request: HttpRequest) -> HttpResponse:
     actor = manager(request)
     form = CampaignForm(request.POST or None, areas=_area_choices(actor))
 
     def save(data: dict[str, Any]) -> Any:
-        return services.record_campaign(
-            actor,
-            services.CampaignInput(
-                data["title"], data["starts_on"], data["ends_on"], data["objective"], data["areas"]
-            ),
-        )
+        return services.record_campaign(actor, _campaign_input(data))
 
     if request.method == "POST" and (campaign := save_form(form, save)) is not None:
         messages.success(request, _("Campaign recorded: now record its activities."))
@@ -492,35 +629,69 @@ def campaign(request: HttpRequest, reference: str) -> HttpResponse:
     return _campaign_page(request, reader(request), reference)
 
 
+@require_http_methods(["GET", "POST"])
+def edit_campaign(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = changeable(request, lambda actor: access.campaign(actor, reference))
+    return edit_page(
+        request,
+        CampaignForm(request.POST or None, areas=_area_choices(actor), initial=campaign_initial(found)),
+        lambda data: services.change_campaign(actor, found, _campaign_input(data)),
+        ("prevent/campaign_form.html", {"campaign": found}),
+        reverse("prevent:campaign", args=[reference]),
+    )
+
+
+@require_POST
+def delete_campaign(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = changeable(request, lambda actor: access.campaign(actor, reference))
+    return confirmed_delete(
+        request,
+        lambda: services.delete_campaign(actor, found),
+        _("Campaign %(reference)s deleted, with its activities.") % {"reference": reference},
+        reverse("prevent:campaigns"),
+    )
+
+
 @require_POST
 def add_activity(request: HttpRequest, reference: str) -> HttpResponse:
-    actor = reader(request)
-    found = access.campaign(actor, reference)
-    if not allowed(actor, "prevent.change", found):
-        raise PermissionDenied
+    actor, found = changeable(request, lambda actor: access.campaign(actor, reference))
     form = ActivityForm(request.POST, areas=_area_choices(actor))
-    saved = save_form(
-        form,
-        lambda data: services.record_activity(
-            actor,
-            found,
-            services.ActivityInput(
-                channel=data["channel"],
-                held_on=data["held_on"],
-                area_code=data["area"],
-                description=data["description"],
-                cost_amount=data["cost_amount"],
-                currency=data["currency"],
-                people_reached=data["people_reached"],
-                materials_distributed=data["materials_distributed"],
-                hotline_contacts=data["hotline_contacts"],
-            ),
-        ),
-    )
+    saved = save_form(form, lambda data: services.record_activity(actor, found, _activity_input(data)))
     if saved is None:
         return _campaign_page(request, actor, reference, form)
     messages.success(request, _("Activity recorded."))
     return redirect("prevent:campaign", reference=reference)
+
+
+def _activity(request: HttpRequest, reference: str, activity_id: int) -> tuple[Actor, CampaignActivity]:
+    return changeable(
+        request,
+        lambda actor: access.activity(actor, reference, activity_id),
+        lambda activity: activity.campaign,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_activity(request: HttpRequest, reference: str, activity_id: int) -> HttpResponse:
+    actor, found = _activity(request, reference, activity_id)
+    return edit_page(
+        request,
+        ActivityForm(request.POST or None, areas=_area_choices(actor), initial=activity_initial(found)),
+        lambda data: services.change_activity(actor, found, _activity_input(data)),
+        ("prevent/activity_form.html", {"activity": found, "campaign": found.campaign}),
+        reverse("prevent:campaign", args=[reference]),
+    )
+
+
+@require_POST
+def delete_activity(request: HttpRequest, reference: str, activity_id: int) -> HttpResponse:
+    actor, found = _activity(request, reference, activity_id)
+    return confirmed_delete(
+        request,
+        lambda: services.delete_activity(actor, found),
+        _("Activity deleted."),
+        reverse("prevent:campaign", args=[reference]),
+    )
 
 
 # ---- the coverage dashboard

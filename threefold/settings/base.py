@@ -287,6 +287,8 @@ QUICK_EXIT_URL = env_str("THREEFOLD_QUICK_EXIT_URL", "https://www.wikipedia.org/
 THREEFOLD_SITE_URL = env_str("THREEFOLD_SITE_URL", "")
 # How long a supervisor's break-the-glass access lasts.
 BREAK_GLASS_MINUTES = env_int("THREEFOLD_BREAK_GLASS_MINUTES", 60, minimum=5, maximum=480)
+# Held feedback that never reached a batch of k is destroyed unread after this many days (expire_held_feedback).
+PARTICIPATE_HELD_FEEDBACK_DAYS = env_int("THREEFOLD_HELD_FEEDBACK_DAYS", 180, minimum=7, maximum=730)
 # The largest CTDC file the statistics import page accepts, in bytes (50 MB; the whole 2018 CTDC file is 5.6 MB).
 # Django keeps uploads up to FILE_UPLOAD_MAX_MEMORY_SIZE (left at its 2.5 MB default) in memory and streams larger
 # ones to a temporary file; the page stops storing a file as soon as it passes this limit.

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ from threefold.accounts.services import token_hash
 from threefold.audit import services as audit
 from threefold.audit.models import Action
 from threefold.training import sealing
-from threefold.training.core import certificate, followup, scoring
+from threefold.training.core import certificate, followup, joining, scoring
 from threefold.training.models import (
     Attempt,
     Attendance,
@@ -70,6 +70,13 @@ def course(actor: Actor, reference: str) -> Course:
 
 def modules(course: Course) -> list[Module]:
     return list(Module.objects.filter(course=course))
+
+
+def module(course: Course, module_id: int) -> Module:
+    found = Module.objects.filter(course=course, pk=module_id).select_related("course").first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def questions(course: Course, *, active_only: bool = False) -> list[Question]:
@@ -127,6 +134,19 @@ def session(actor: Actor, reference: str) -> Session:
 def frozen_questions(session: Session) -> list[Question]:
     rows = SessionQuestion.objects.filter(session=session).select_related("question__module")
     return [row.question for row in rows]
+
+
+def has_records(session: Session) -> bool:
+    """Something is recorded for the session's participants (a test, an attendance mark, a follow-up answered or
+    reminded, a certificate): from then on its dates and language stay as they are (see services.edit_session)."""
+    return (
+        Attempt.objects.filter(participant__session=session).exists()
+        or Attendance.objects.filter(participant__session=session).exists()
+        or FollowUp.objects.filter(participant__session=session)
+        .filter(Q(answered_at__isnull=False) | Q(reminded_on__isnull=False) | Q(token_hash__isnull=False))
+        .exists()
+        or Participant.objects.filter(session=session, certificate_code__isnull=False).exists()
+    )
 
 
 def days(session: Session) -> list[dt.date]:
@@ -201,31 +221,111 @@ class SessionResults:
     outcomes: tuple[followup.Outcome, ...]
 
 
-def _answers(session: Session, kind: str) -> dict[str, dict[int, bool]]:
-    found: dict[str, dict[int, bool]] = {}
-    attempts = Attempt.objects.filter(participant__session=session, kind=kind).prefetch_related("answers")
+@dataclass(frozen=True)
+class CourseResults(SessionResults):
+    """Every session of a course: ``scores`` pools each question and module over the sessions that asked it."""
+
+    sessions: list[Session]
+    pooled: scoring.Pooled
+
+    @property
+    def untested(self) -> list[Session]:
+        """Sessions whose test was never fixed: counted in attendance and follow-ups, not in scores."""
+        tested = {key for found in self.pooled.sets for key in found.sittings}
+        return [s for s in self.sessions if s.reference not in tested]
+
+
+def _may_read_results(actor: Actor, organisation_id: int) -> None:
+    if not allowed(actor, "training.view_results") or organisation_id != actor.org_id:
+        raise Http404
+
+
+def _answers(sessions: list[Session], kind: str) -> dict[int, dict[str, dict[int, bool]]]:
+    """Per session id, each participant's (by number) answers to one test: question id -> correct."""
+    found: dict[int, dict[str, dict[int, bool]]] = {}
+    attempts = Attempt.objects.filter(participant__session__in=sessions, kind=kind).prefetch_related(
+        "answers"
+    )
     for attempt in attempts.select_related("participant"):
-        found[str(attempt.participant.number)] = {a.question_id: a.correct for a in attempt.answers.all()}
+        by_number = found.setdefault(attempt.participant.session_id, {})
+        by_number[str(attempt.participant.number)] = {a.question_id: a.correct for a in attempt.answers.all()}
     return found
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    """What a results page shows of some sessions of one course, before scoring."""
+
+    questions: list[Question]
+    sittings: list[scoring.Sitting]
+    registered: int
+    attended: int
+    outcomes: tuple[followup.Outcome, ...]
+
+    @property
+    def refs(self) -> list[scoring.QuestionRef]:
+        return [scoring.QuestionRef(q.id, q.module.title) for q in self.questions]
+
+
+def _gather(sessions: list[Session], *, pooled: bool) -> _Gathered:
+    """The sessions' frozen questions (one session's in its order; several in the order of the course's modules),
+    the sittings of their tests (one session's participants keyed by number alone, several by session reference
+    and number), attendance and follow-up outcomes."""
+    rows = SessionQuestion.objects.filter(session__in=sessions).select_related("question__module")
+    asked: dict[int, list[int]] = {}
+    by_id: dict[int, Question] = {}
+    for row in rows.order_by("session_id", "position"):
+        asked.setdefault(row.session_id, []).append(row.question_id)
+        by_id[row.question_id] = row.question
+    questions = list(by_id.values())
+    if pooled:
+        questions.sort(key=lambda q: (q.module.position, q.pk))
+    pre, post = _answers(sessions, Kind.PRE), _answers(sessions, Kind.POST)
+    listed = list(Participant.objects.filter(session__in=sessions).prefetch_related("attendance"))
+    needed = {s.pk: set(days(s)) for s in sessions}
+    answers = FollowUp.objects.filter(participant__session__in=sessions, answered_at__isnull=False)
+    return _Gathered(
+        questions=questions,
+        sittings=[
+            scoring.Sitting(
+                s.reference if pooled else "",
+                tuple(asked.get(s.pk, ())),
+                pre.get(s.pk, {}),
+                post.get(s.pk, {}),
+            )
+            for s in sessions
+        ],
+        registered=len(listed),
+        attended=sum(1 for p in listed if needed[p.session_id] <= present_days(p)),
+        outcomes=followup.outcomes(
+            followup.Answer(row.months, row.identified or 0, row.referred or 0) for row in answers
+        ),
+    )
 
 
 def results(actor: Actor, session: Session) -> SessionResults:
     """Scores, attendance and follow-up outcomes of a session, without names (``training.view_results``)."""
-    if not allowed(actor, "training.view_results") or session.organisation_id != actor.org_id:
-        raise Http404
-    frozen = frozen_questions(session)
-    refs = [scoring.QuestionRef(q.id, q.module.title) for q in frozen]
-    listed = participants(session)
-    needed = set(days(session))
-    answers = FollowUp.objects.filter(participant__session=session, answered_at__isnull=False)
+    _may_read_results(actor, session.organisation_id)
+    found = _gather([session], pooled=False)
     return SessionResults(
-        scores=scoring.summarise(refs, _answers(session, Kind.PRE), _answers(session, Kind.POST)),
-        questions=frozen,
-        registered=len(listed),
-        attended=sum(1 for p in listed if needed <= present_days(p)),
-        outcomes=followup.outcomes(
-            followup.Answer(row.months, row.identified or 0, row.referred or 0) for row in answers
-        ),
+        scoring.summarise_sittings(found.refs, found.sittings),
+        found.questions,
+        found.registered,
+        found.attended,
+        found.outcomes,
+    )
+
+
+def course_results(actor: Actor, course: Course) -> CourseResults:
+    """The results of every session of a course, without names (``training.view_results``): sessions that froze
+    the same questions compare as one session does; over all of them, each question and module pools the
+    sessions that asked it (``threefold.training.core.scoring.pool``)."""
+    _may_read_results(actor, course.organisation_id)
+    listed = list(Session.objects.filter(course=course).order_by("starts_on", "pk"))
+    found = _gather(listed, pooled=True)
+    pooled = scoring.pool(found.refs, found.sittings)
+    return CourseResults(
+        pooled.results, found.questions, found.registered, found.attended, found.outcomes, listed, pooled
     )
 
 
@@ -322,6 +422,32 @@ def participant_follow_up(participant: Participant, months: int) -> FollowUp:
     if found is None:
         raise Http404
     return found
+
+
+# ---- join links (self-registration, no account)
+
+
+def join_token_hash(token: str) -> str:
+    """The stored form of a join link's code, however it was typed (dashes, spaces, lower case)."""
+    return token_hash(joining.normalise(token or ""))
+
+
+def session_by_join_token(token: str) -> Session | None:
+    """The session whose registration this join link opens; None for an unknown, replaced or closed link (one
+    answer for all three, so codes cannot be probed)."""
+    if not joining.is_well_formed(joining.normalise(token or "")):
+        return None
+    return (
+        Session.objects.filter(join_token_hash=join_token_hash(token))
+        .select_related("course", "organisation")
+        .first()
+    )
+
+
+def join_refusal(session: Session, today: dt.date | None = None) -> str | None:
+    """Why the session takes no more self-registrations (``joining.ENDED``, ``joining.FULL``), or None."""
+    registered = Participant.objects.filter(session=session).count()
+    return joining.refusal(today or timezone.localdate(), session.ends_on, session.capacity, registered)
 
 
 def by_certificate(code: str) -> Participant:

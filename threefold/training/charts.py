@@ -1,4 +1,5 @@
-"""The results page's charts (server-side SVG, threefold.web.svgchart) and its per-question table rows."""
+"""The results pages' charts (server-side SVG, threefold.web.svgchart) and their per-question table rows, for one
+session and for every session of a course."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
-from threefold.training.access import SessionResults
+from threefold.training.access import CourseResults, SessionResults
 from threefold.training.core.scoring import ItemResult
 from threefold.training.models import Question
 from threefold.web import svgchart
@@ -42,11 +43,16 @@ class QuestionRow:
     number: int
     question: Question
     item: ItemResult
+    sessions: int | None = None  # on a course's results: how many of its sessions asked the question
 
 
 def question_rows(results: SessionResults) -> list[QuestionRow]:
     items = {item.key: item for item in results.scores.questions}
-    return [QuestionRow(n, q, items[str(q.pk)]) for n, q in enumerate(results.questions, start=1)]
+    asked_by = results.pooled.asked_by if isinstance(results, CourseResults) else {}
+    return [
+        QuestionRow(n, q, items[str(q.pk)], asked_by.get(q.pk))
+        for n, q in enumerate(results.questions, start=1)
+    ]
 
 
 def _svg(chart: svgchart.Chart) -> SafeString:

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from threefold.accounts.models import User
+from threefold.training.core import questionbank
 from threefold.training.models import Audience, Format, Module, Participant, Question, Sector
-from threefold.training.services import MAX_OPTIONS
+from threefold.training.services import MAX_OPTIONS, ParticipantInput
 
 NO_VICTIM_DETAILS = _("Never write the name or story of anyone you helped: what, not who.")
 
@@ -95,10 +96,17 @@ class SessionForm(forms.Form):
         trainers: Sequence[User],
         languages: Sequence[str],
         areas: Sequence[tuple[str, str]] = (),
+        no_trainer: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["trainer"].choices = [(u.pk, u.display_name or u.email) for u in trainers]  # type: ignore[attr-defined]
+        if no_trainer:
+            # Editing a session that has no trainer yet: keep it so unless one is chosen.
+            trainer = self.fields["trainer"]
+            trainer.required = False
+            trainer.empty_value = None  # type: ignore[attr-defined]
+            trainer.choices = [("", _("No trainer yet")), *trainer.choices]  # type: ignore[attr-defined]
         names = dict(settings.LANGUAGES)
         self.fields["language"].choices = [(code, names.get(code, code)) for code in languages]  # type: ignore[attr-defined]
         if areas:
@@ -106,6 +114,17 @@ class SessionForm(forms.Form):
             self.fields["area_code"] = forms.ChoiceField(
                 label=_("Area"), choices=[("", _("Online, or not listed")), *areas], required=False
             )
+
+
+class QuestionImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("UTF-8 text, at most %(kb)s KB and %(n)s questions.") % {
+            "kb": questionbank.MAX_BYTES // 1024,
+            "n": questionbank.MAX_ROWS,
+        }
 
 
 class ParticipantForm(forms.Form):
@@ -129,6 +148,34 @@ class ParticipantForm(forms.Form):
             "Only if the participant wants reminders of the follow-ups at 3 and 6 months. Stored encrypted."
         ),
     )
+
+    def given(self) -> ParticipantInput:
+        data = self.cleaned_data
+        return ParticipantInput(data["employer"], data["sector"], data["name"], data["email"])
+
+
+class JoinForm(ParticipantForm):
+    """The trainer's participant form, worded for the participant registering themselves on their phone: the
+    same fields, checked by the same service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["employer"].label = _("Your organisation")
+        fields["employer"].help_text = _('Where you work, for example "City police, unit 4".')
+        fields["sector"].label = _("Your sector and role")
+        fields["name"].label = _("Your name")
+        fields["name"].help_text = _(
+            "Only if you want your name on your certificate. Stored encrypted; only the trainers see it."
+        )
+        fields["email"].label = _("Your e-mail address")
+        fields["email"].help_text = _(
+            "Only if you want a reminder of the two short questions 3 and 6 months after the training. Stored "
+            "encrypted; only the trainers see it."
+        )
+        # The participant's own data: the phone may fill it in (WCAG 1.3.5, identify input purpose).
+        for name, purpose in (("employer", "organization"), ("name", "name"), ("email", "email")):
+            fields[name].widget.attrs["autocomplete"] = purpose
 
 
 class AttendanceForm(forms.Form):

@@ -1,23 +1,26 @@
-"""The pages a participant opens with their personal link, on their phone, without an account: the pre-test, the
-post-test and the follow-ups; and the public check of a certificate's verification code.
+"""The pages a participant opens on their phone, without an account: registering through the join link a trainer
+shows in the room; with their personal link, the pre-test, the post-test and the follow-ups; and the public check of
+a certificate's verification code.
 
 The token in the address is the credential (stored only as its hash): an unknown, expired or spent link is a
-404 and says nothing about why. No IP address is stored with the answers (their audit entries have no actor),
-nothing is rate limited (the token space is too large to guess), and the quick exit of web/base.html stays.
+404 and says nothing about why; so is a closed or replaced join link. No IP address is stored with the answers or
+registrations (their audit entries have no actor), nothing is rate limited (the token space is too large to guess),
+the join page sets no cookie but CSRF's, as the personal link's pages, and the quick exit of web/base.html stays.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from threefold.training import access, services
-from threefold.training.forms import AnswerSheetForm, FollowUpForm
+from threefold.training.forms import AnswerSheetForm, FollowUpForm, JoinForm
 from threefold.training.models import FollowUp, Kind, Participant
 from threefold.training.views import save_form
 
@@ -33,6 +36,35 @@ def _offers(participant: Participant) -> dict[str, bool]:
 
 @login_not_required
 @never_cache
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    """Register for a session through its join link, then go to one's own personal link page. An unknown, closed
+    or replaced link gets one and the same 404 page; an ended or full session says so instead of the form."""
+    session = access.session_by_join_token(token)
+    if session is None:
+        return render(request, "training/join_unknown.html", status=404)
+    form = JoinForm(request.POST if request.method == "POST" else None)
+    refusal = access.join_refusal(session)
+    if refusal is None:
+        saved = save_form(request, form, lambda d: services.register_through_join_link(token, form.given()))
+        if saved is not None:
+            _participant, personal = saved
+            return redirect(reverse("training:link_home", args=[personal]) + "?registered=1")
+        refusal = access.join_refusal(session)  # filled or ended while the form was being filled in
+    return render(
+        request,
+        "training/join.html",
+        {
+            "session": session,
+            "form": form,
+            "refused": services.join_refused_text(refusal) if refusal else "",
+        },
+        status=400 if not refusal and form.errors else 200,
+    )
+
+
+@login_not_required
+@never_cache
 @require_GET
 def link_home(request: HttpRequest, token: str) -> HttpResponse:
     participant = access.by_token(token)
@@ -43,6 +75,9 @@ def link_home(request: HttpRequest, token: str) -> HttpResponse:
             "participant": participant,
             "session": participant.session,
             "token": token,
+            # Just registered through the join link: ask them to keep this page's address.
+            "registered": request.GET.get("registered") == "1",
+            "link": request.build_absolute_uri(reverse("training:link_home", args=[token])),
             "offers": _offers(participant),
             "taken": access.kinds_taken(participant),
             "follow_ups": access.open_follow_ups(participant),

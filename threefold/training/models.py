@@ -154,6 +154,10 @@ class Session(models.Model):
     format = models.CharField(max_length=12, choices=Format.choices)
     capacity = models.PositiveIntegerField(null=True, blank=True)
     questions_frozen_at = models.DateTimeField(null=True, blank=True)
+    # Self-registration: the SHA-256 of the join link's code while registration is open (NULL: closed). The code
+    # itself is shown once to the trainer, to project in the room, and not kept.
+    join_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    join_opened_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

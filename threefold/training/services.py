@@ -1,11 +1,13 @@
 """The only way to change training records: permission, validation, transaction and audit entry together.
 
 Trainers and org admins of the organisation change its courses, sessions and participants
-(``training.manage`` to create, ``training.change`` on the object). Participants change exactly two things,
-through their personal link and without an account: their own tests and their own follow-ups; those writes are
-audited without an actor and without an IP address.
+(``training.manage`` to create, ``training.change`` on the object), and open or close a session's
+self-registration. Without an account, participants do exactly three things: register themselves through the join
+link a trainer shows in the room, and, through their personal link, take their own tests and answer their own
+follow-ups; those writes are audited without an actor and without an IP address.
 
-Bad input raises ``TrainingError`` naming the form field it is about, and nothing is written.
+Bad input raises ``TrainingError`` naming the form field it is about, and nothing is written. A refused import
+raises ``ImportRefused`` with every problem of the file, each with its line, and nothing is written either.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from threefold.accounts.actor import Actor
 from threefold.accounts.models import User
@@ -31,7 +34,7 @@ from threefold.audit.models import Action
 from threefold.checks import Checks, FieldError, require
 from threefold.prevent import access as prevent_access
 from threefold.training import access, sealing
-from threefold.training.core import followup
+from threefold.training.core import followup, joining, questionbank
 from threefold.training.models import (
     Attempt,
     AttemptAnswer,
@@ -51,15 +54,24 @@ from threefold.training.models import (
 )
 
 MAX_TEXT_CHARS = 4000
-MAX_OPTIONS = 6
+MAX_OPTIONS = questionbank.MAX_OPTIONS
 MAX_SESSION_DAYS = 31
 MAX_COUNT = 10_000
 PARTICIPANT_LINK = "training:participant-link"  # the audit label of writes made through a personal link
+JOIN_LINK = "training:join-link"  # the audit label of self-registrations through a session's join link
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 
 
 class TrainingError(FieldError):
     """A change the record cannot take. ``field`` names the form field it is about ("" for the whole form)."""
+
+
+class ImportRefused(ValueError):
+    """A file that was not imported, with every reason (each with its line number where it has one)."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = tuple(problems)
 
 
 # ---- checks shared by every write
@@ -94,16 +106,19 @@ class CourseInput:
     description: str = ""
 
 
+def _course_values(given: CourseInput) -> dict[str, Any]:
+    return {
+        "title": check.line("title", given.title, required=True),
+        "audience": check.choice("audience", given.audience, Audience.values),
+        "languages": _languages("languages", given.languages),
+        "description": check.text("description", given.description),
+    }
+
+
 def create_course(actor: Actor, given: CourseInput, *, is_demo: bool = False) -> Course:
     require(actor, "training.manage")
     course = Course(
-        organisation_id=actor.org_id,
-        title=check.line("title", given.title, required=True),
-        audience=check.choice("audience", given.audience, Audience.values),
-        languages=_languages("languages", given.languages),
-        description=check.text("description", given.description),
-        created_by=actor.user,
-        is_demo=is_demo,
+        organisation_id=actor.org_id, **_course_values(given), created_by=actor.user, is_demo=is_demo
     )
     with transaction.atomic():
         course.save()
@@ -111,16 +126,104 @@ def create_course(actor: Actor, given: CourseInput, *, is_demo: bool = False) ->
     return course
 
 
+def edit_course(actor: Actor, course: Course, given: CourseInput) -> list[str]:
+    """Change a course's title, audience, languages and description; returns the names of the fields changed
+    (none: nothing is written). Its sessions keep the language they were given in, even one the course drops."""
+    require(actor, "training.change", course)
+    values = _course_values(given)
+    changed = [
+        name
+        for name, value in values.items()
+        if (set(value) != set(course.languages) if name == "languages" else getattr(course, name) != value)
+    ]
+    if not changed:
+        return []
+    with transaction.atomic():
+        Course.objects.filter(pk=course.pk).update(**{name: values[name] for name in changed})
+        audit.record(actor, Action.UPDATE, course, details={"fields": changed})
+    for name in changed:
+        setattr(course, name, values[name])
+    return changed
+
+
+def delete_course(actor: Actor, course: Course) -> None:
+    """Delete a course with its modules and question bank, only while it has no session: a session holds its
+    participants' tests, whose questions must stay."""
+    require(actor, "training.change", course)
+    with transaction.atomic():
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        sessions = Session.objects.filter(course=locked).count()
+        if sessions:
+            raise TrainingError(
+                "",
+                ngettext(
+                    "This course has %(n)s session, so it cannot be deleted. Delete the session first (only "
+                    "possible while it has no participants).",
+                    "This course has %(n)s sessions, so it cannot be deleted. Delete the sessions first (only "
+                    "possible while they have no participants).",
+                    sessions,
+                )
+                % {"n": sessions},
+            )
+        counts = {
+            "modules": Module.objects.filter(course=locked).count(),
+            "questions": Question.objects.filter(course=locked).count(),
+        }
+        audit.record(actor, Action.DELETE, locked, details=counts)
+        try:
+            # Questions first: a module cannot go while a question points at it.
+            Question.objects.filter(course=locked).delete()
+            locked.delete()
+        except ProtectedError as error:  # a session was created meanwhile
+            raise TrainingError(
+                "", _("A session of this course was just created: it cannot be deleted.")
+            ) from error
+
+
+def _module_title(course: Course, title: str, module: Module | None = None) -> str:
+    """A module title, different from the course's other modules' (results are grouped by module title)."""
+    title = check.line("title", title, required=True)
+    others = Module.objects.filter(course=course, title__iexact=title)
+    if module is not None:
+        others = others.exclude(pk=module.pk)
+    if others.exists():
+        raise TrainingError(
+            "title", _("Another module of this course has this title: give each module its own title.")
+        )
+    return title
+
+
 def add_module(actor: Actor, course: Course, title: str, objective: str = "") -> Module:
     """A module at the end of the course."""
     require(actor, "training.change", course)
-    title = check.line("title", title, required=True)
+    title = _module_title(course, title)
     objective = check.text("objective", objective)
     with transaction.atomic():
         last = Module.objects.filter(course=course).aggregate(last=Max("position"))["last"] or 0
         module = Module.objects.create(course=course, position=last + 1, title=title, objective=objective)
         audit.record(actor, Action.CREATE, module, details={"course": course.reference})
     return module
+
+
+def edit_module(actor: Actor, module: Module, title: str, objective: str = "") -> list[str]:
+    """Change a module's title and learning objective; returns the names of the fields changed. Its questions,
+    and the results of sessions that asked them, stay with it (results show the new title)."""
+    require(actor, "training.change", module.course)
+    values = {
+        "title": _module_title(module.course, title, module),
+        "objective": check.text("objective", objective),
+    }
+    changed = [name for name, value in values.items() if getattr(module, name) != value]
+    if not changed:
+        return []
+    with transaction.atomic():
+        Module.objects.filter(pk=module.pk).update(**{name: values[name] for name in changed})
+        audit.record(
+            actor, Action.UPDATE, module, details={"course": module.course.reference, "fields": changed}
+        )
+    for name in changed:
+        setattr(module, name, values[name])
+    return changed
 
 
 @dataclass(frozen=True)
@@ -170,6 +273,88 @@ def set_question_active(actor: Actor, question: Question, active: bool) -> Quest
     return question
 
 
+def _problem_text(problem: questionbank.Problem) -> str:
+    """A problem of an imported question file, worded for the person who has to correct the file."""
+    messages = {
+        "too_large": _("The file is larger than %(kb)s KB: split it into smaller files."),
+        "not_utf8": _("The file is not UTF-8 text: save it as “CSV UTF-8” and import it again."),
+        "not_text": _("The file is not a CSV text file."),
+        "empty": _("The file is empty: it needs the header line %(columns)s and one line per question."),
+        "header": _(
+            "This should be the header line %(columns)s (option_3 to option_6 may be left out); "
+            "found “%(found)s”."
+        ),
+        "not_csv": _("This line cannot be read as CSV: check its quotation marks."),
+        "too_many_rows": _("The file has more than %(n)s questions: split it into smaller files."),
+        "no_rows": _("The file has no questions: add one line per question under the header."),
+        "extra_cells": ngettext(
+            "The line has %(n)s cell more than the header has columns.",
+            "The line has %(n)s cells more than the header has columns.",
+            int(problem.params.get("n", 0)),
+        ),
+        "module_empty": _("The module is empty: give the title of one of the course's modules."),
+        "module_unknown": _("The course has no module called “%(module)s”."),
+        "module_ambiguous": _("Two modules of the course are called “%(module)s”: rename one of them first."),
+        "question_empty": _("The question is empty."),
+        "question_long": _("The question is longer than %(n)s characters."),
+        "control": _("%(column)s contains control or text-direction characters."),
+        "option_gap": _(
+            "%(column)s is empty but %(after)s is not: fill the answers from option_1 on, without gaps."
+        ),
+        "option_long": _("%(column)s is longer than %(n)s characters."),
+        "option_multiline": _("%(column)s must be on one line."),
+        "too_few_options": _("Give at least %(n)s answers (option_1 and option_2)."),
+        "options_same": _("%(column)s is the same answer as %(other)s: make each answer different."),
+        "correct_empty": _("There is no correct answer: put its number (1 to %(n)s) in the correct column."),
+        "correct_not_number": _(
+            "The correct column holds “%(found)s”: give the number of the correct answer, 1 to %(n)s."
+        ),
+        "correct_not_option": _(
+            "The correct answer is number %(correct)s, but only %(n)s answers are given."
+        ),
+        "duplicate_existing": _("The course's question bank already has this question."),
+        "duplicate_line": _("The same question is on line %(other)s."),
+    }
+    text = messages[problem.code] % dict(problem.params)
+    if not problem.line:
+        return text
+    return _("Line %(line)s: %(problem)s") % {"line": problem.line, "problem": text}
+
+
+def import_questions(actor: Actor, course: Course, data: bytes) -> int:
+    """Add the questions of a CSV file (``threefold.training.core.questionbank``) to the course's bank, all or
+    none: a file with any problem adds nothing and ``ImportRefused`` lists every problem with its line. Returns
+    how many questions were added."""
+    require(actor, "training.change", course)
+    with transaction.atomic():
+        # One import of a course at a time, so two imports of one file cannot both add its questions.
+        locked = Course.objects.select_for_update().get(pk=course.pk)
+        modules = dict(Module.objects.filter(course=locked).values_list("pk", "title"))
+        if not modules:
+            raise ImportRefused([_("Add a module first: every question belongs to one.")])
+        existing = Question.objects.filter(course=locked).values_list("text", flat=True)
+        parsed = questionbank.parse_questions(data, modules, existing)
+        if parsed.problems:
+            raise ImportRefused([_problem_text(problem) for problem in parsed.problems])
+        Question.objects.bulk_create(
+            Question(
+                course=locked,
+                module_id=row.module_id,
+                text=row.text,
+                options=list(row.options),
+                correct=row.correct,
+            )
+            for row in parsed.rows
+        )
+        audit.record(
+            actor,
+            Action.CREATE,
+            ("training.question", "import"),
+            details={"course": locked.reference, "questions": len(parsed.rows)},
+        )
+    return len(parsed.rows)
+
+
 # ---- sessions
 
 
@@ -185,30 +370,50 @@ class SessionInput:
     area_code: str = ""
 
 
-def create_session(actor: Actor, course: Course, given: SessionInput, *, is_demo: bool = False) -> Session:
-    """A session of the course; its question set is frozen now if the bank has active questions."""
-    require(actor, "training.change", course)
+# What a session's tests and results depend on besides its frozen questions: attendance is marked per day, a
+# certificate needs every day, follow-ups fall due after the last day and personal links expire after it; a test
+# is taken in the session's language. These stay as they are once anything is recorded for a participant.
+FIXED_ONCE_RECORDED = ("starts_on", "ends_on", "language")
+
+
+def _session_values(
+    actor: Actor, course: Course, given: SessionInput, current: Session | None = None
+) -> dict[str, Any]:
+    """The checked values of a new session, or of ``current`` changed. What ``current`` already holds is kept
+    even where it would no longer be chosen now (a trainer who left, an area or language dropped since)."""
     if given.ends_on < given.starts_on:
         raise TrainingError("ends_on", _("The session cannot end before it starts."))
     if (given.ends_on - given.starts_on).days >= MAX_SESSION_DAYS:
         raise TrainingError("ends_on", _("A session lasts at most %(n)s days.") % {"n": MAX_SESSION_DAYS})
-    if given.trainer is not None and given.trainer.pk not in {user.pk for user in access.trainers(actor)}:
+    trainer_id = given.trainer.pk if given.trainer is not None else None
+    kept = current is not None and trainer_id == current.trainer_id
+    if trainer_id is not None and not kept and trainer_id not in {user.pk for user in access.trainers(actor)}:
         raise TrainingError("trainer", _("Choose a trainer of your organisation."))
     if given.capacity is not None and not 1 <= given.capacity <= 1000:
         raise TrainingError("capacity", _("Give a number of places from 1 to 1000, or leave it empty."))
-    if given.area_code and given.area_code not in prevent_access.area_codes(actor):
+    area_kept = current is not None and given.area_code == current.area_code
+    if given.area_code and not area_kept and given.area_code not in prevent_access.area_codes(actor):
         raise TrainingError("area_code", _("Choose one of your organisation's areas."))
+    languages = [*course.languages, *([current.language] if current is not None else [])]
+    return {
+        "starts_on": given.starts_on,
+        "ends_on": given.ends_on,
+        "place": check.line("place", given.place, required=True),
+        "trainer": given.trainer,
+        "language": check.choice("language", given.language, languages),
+        "format": check.choice("format", given.format, Format.values),
+        "capacity": given.capacity,
+        "area_code": given.area_code,
+    }
+
+
+def create_session(actor: Actor, course: Course, given: SessionInput, *, is_demo: bool = False) -> Session:
+    """A session of the course; its question set is frozen now if the bank has active questions."""
+    require(actor, "training.change", course)
     session = Session(
         organisation_id=actor.org_id,
         course=course,
-        starts_on=given.starts_on,
-        ends_on=given.ends_on,
-        place=check.line("place", given.place, required=True),
-        trainer=given.trainer,
-        language=check.choice("language", given.language, course.languages),
-        format=check.choice("format", given.format, Format.values),
-        capacity=given.capacity,
-        area_code=given.area_code,
+        **_session_values(actor, course, given),
         created_by=actor.user,
         is_demo=is_demo,
     )
@@ -249,6 +454,98 @@ def freeze_questions(actor: Actor, session: Session) -> int:
     return frozen
 
 
+def edit_session(actor: Actor, session: Session, given: SessionInput) -> list[str]:
+    """Change a session's details (every field of its form); returns the names of the fields changed (none:
+    nothing is written).
+
+    What may change when:
+
+    * never here: its course and its frozen question set (the pre- and post-test ask exactly those questions,
+      so scores compare; ``freeze_questions`` fixes them once for a session created with an empty bank);
+    * always: the place, the trainer, the format, the area and the number of places (never fewer than the
+      participants already registered);
+    * the dates and the language (``FIXED_ONCE_RECORDED``) only while nothing is recorded for its participants:
+      no test taken, no attendance marked, no follow-up answered or reminded, no certificate. Until then the
+      participants' follow-ups move with the new last day, so they still fall due 3 and 6 months after it.
+    """
+    require(actor, "training.change", session)
+    values = _session_values(actor, session.course, given, current=session)
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        changed = [
+            name
+            for name, value in values.items()
+            if (
+                locked.trainer_id != (value.pk if value is not None else None)
+                if name == "trainer"
+                else getattr(locked, name) != value
+            )
+        ]
+        if not changed:
+            return []
+        fixed = [name for name in changed if name in FIXED_ONCE_RECORDED]
+        if fixed and access.has_records(locked):
+            raise TrainingError(
+                fixed[0],
+                _(
+                    "Tests, attendance or follow-ups are already recorded for this session, so its dates and "
+                    "language can no longer change: they count in its results."
+                ),
+            )
+        registered = Participant.objects.filter(session=locked).count()
+        if "capacity" in changed and values["capacity"] is not None and values["capacity"] < registered:
+            raise TrainingError(
+                "capacity",
+                ngettext(
+                    "%(n)s participant is already registered: give at least that many places.",
+                    "%(n)s participants are already registered: give at least that many places.",
+                    registered,
+                )
+                % {"n": registered},
+            )
+        for name in changed:
+            setattr(locked, name, values[name])
+        locked.save(update_fields=changed)
+        details: dict[str, Any] = {"fields": changed}
+        if "ends_on" in changed and registered:
+            details["follow_ups_moved"] = sum(
+                FollowUp.objects.filter(participant__session=locked, months=months).update(
+                    due_on=followup.due_on(locked.ends_on, months)
+                )
+                for months in followup.MONTHS
+            )
+        audit.record(actor, Action.UPDATE, locked, details=details)
+    for name in changed:
+        setattr(session, name, getattr(locked, name))
+    return changed
+
+
+def delete_session(actor: Actor, session: Session) -> None:
+    """Delete a session (and its frozen question set), only while it has no participants: once someone is
+    registered, their tests, attendance, certificates and follow-ups belong to it."""
+    require(actor, "training.change", session)
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        registered = Participant.objects.filter(session=locked).count()
+        if registered:
+            raise TrainingError(
+                "",
+                ngettext(
+                    "This session has %(n)s participant, so it cannot be deleted: their tests, attendance and "
+                    "follow-ups belong to it.",
+                    "This session has %(n)s participants, so it cannot be deleted: their tests, attendance and "
+                    "follow-ups belong to it.",
+                    registered,
+                )
+                % {"n": registered},
+            )
+        frozen = SessionQuestion.objects.filter(session=locked).count()
+        audit.record(
+            actor, Action.DELETE, locked, details={"course": locked.course.reference, "questions": frozen}
+        )
+        locked.delete()
+
+
 # ---- participants
 
 
@@ -267,6 +564,15 @@ def new_token() -> str:
 def add_participant(actor: Actor, session: Session, given: ParticipantInput) -> tuple[Participant, str]:
     """Register a participant; returns them and the token of their personal link (shown once, never stored)."""
     require(actor, "training.change", session)
+    return _register(session, given, actor=actor)
+
+
+def _register(
+    session: Session, given: ParticipantInput, *, actor: Actor | None, join_hash: str = ""
+) -> tuple[Participant, str]:
+    """A new participant of the session, added by a trainer (``actor``) or registering themselves through the
+    join link whose hash is ``join_hash`` (``actor`` None): the same checks, numbering and follow-ups either way.
+    A self-registration is audited without an actor and without an IP address."""
     email = check.line("email", given.email, limit=254)
     if email and not _EMAIL.match(email):
         raise TrainingError("email", _("Give an e-mail address like name@example.org, or leave it empty."))
@@ -277,6 +583,8 @@ def add_participant(actor: Actor, session: Session, given: ParticipantInput) -> 
     with transaction.atomic():
         locked = Session.objects.select_for_update().get(pk=session.pk)
         count = Participant.objects.filter(session=locked).count()
+        if actor is None:
+            _check_joinable(locked, join_hash, count)
         if locked.capacity is not None and count >= locked.capacity:
             raise TrainingError("", _("The session is full (%(n)s places).") % {"n": locked.capacity})
         last = Participant.objects.filter(session=locked).aggregate(last=Max("number"))["last"] or 0
@@ -287,7 +595,7 @@ def add_participant(actor: Actor, session: Session, given: ParticipantInput) -> 
             employer=employer,
             sector=sector,
             token_hash=token_hash(token),
-            added_by=actor.user,
+            added_by=actor.user if actor else None,
         )
         sealing.seal_identity(participant, identity)
         participant.save()
@@ -296,17 +604,87 @@ def add_participant(actor: Actor, session: Session, given: ParticipantInput) -> 
                 organisation_id=session.organisation_id,
                 participant=participant,
                 months=months,
-                due_on=followup.due_on(session.ends_on, months),
+                due_on=followup.due_on(locked.ends_on, months),
             )
             for months in followup.MONTHS
         )
+        details: dict[str, Any] = {
+            "session": session.reference,
+            "sector": sector,
+            "named": bool(identity.name),
+        }
+        if actor is None:
+            details["participants"] = count + 1
         audit.record(
             actor,
             Action.CREATE,
             participant,
-            details={"session": session.reference, "sector": sector, "named": bool(identity.name)},
+            details=details,
+            system_label="" if actor else JOIN_LINK,
+            organisation_id=session.organisation_id,
         )
     return participant, token
+
+
+# ---- self-registration through a session's join link
+
+
+def join_refused_text(reason: str) -> str:
+    """What a participant is told when the session takes no more registrations (``joining.refusal``)."""
+    if reason == joining.ENDED:
+        return _("This session has ended: registration is closed. Ask the trainer if you took part.")
+    return _("This session is full: every place is taken. Ask the trainer.")
+
+
+def _check_joinable(session: Session, join_hash: str, registered: int) -> None:
+    if not join_hash or session.join_token_hash != join_hash:
+        raise TrainingError("", _("Registration through this link is closed. Ask the trainer."))
+    reason = joining.refusal(timezone.localdate(), session.ends_on, session.capacity, registered)
+    if reason is not None:
+        raise TrainingError("", join_refused_text(reason))
+
+
+def register_through_join_link(token: str, given: ParticipantInput) -> tuple[Participant, str]:
+    """A participant registering themselves on their phone through the join link shown in the room: the same
+    data, checks and numbering as ``add_participant``, while registration is open and the session has neither
+    ended nor filled. Returns them and the token of their personal link (never stored)."""
+    session = access.session_by_join_token(token)
+    if session is None:
+        raise TrainingError("", _("Registration through this link is closed. Ask the trainer."))
+    return _register(session, given, actor=None, join_hash=access.join_token_hash(token))
+
+
+def open_registration(actor: Actor, session: Session) -> str:
+    """Open self-registration with a new join link, or replace the link of an open one (the old link stops
+    working at once). Returns the link's code, grouped for reading: shown once, stored only as its hash."""
+    require(actor, "training.change", session)
+    if session.ends_on < timezone.localdate():
+        raise TrainingError("", _("This session has ended: registration can no longer be opened."))
+    code = joining.grouped(joining.new_code())
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        replaced = locked.join_token_hash is not None
+        locked.join_token_hash = access.join_token_hash(code)
+        locked.join_opened_at = timezone.now()
+        locked.save(update_fields=["join_token_hash", "join_opened_at"])
+        audit.record(
+            actor, Action.UPDATE, locked, details={"join_link": "replaced" if replaced else "opened"}
+        )
+    session.join_token_hash, session.join_opened_at = locked.join_token_hash, locked.join_opened_at
+    return code
+
+
+def close_registration(actor: Actor, session: Session) -> bool:
+    """Close self-registration: the join link stops working (an unknown link's 404). False if it was closed."""
+    require(actor, "training.change", session)
+    with transaction.atomic():
+        closed = Session.objects.filter(pk=session.pk, join_token_hash__isnull=False).update(
+            join_token_hash=None, join_opened_at=None
+        )
+        if closed:
+            audit.record(actor, Action.UPDATE, session, details={"join_link": "closed"})
+    session.join_token_hash = session.join_opened_at = None
+    return bool(closed)
 
 
 def new_link(actor: Actor, participant: Participant) -> str:

@@ -1,5 +1,6 @@
-"""Staff pages of training: courses with their modules and question bank, sessions, participants, attendance,
-tests typed in from paper, certificates, follow-ups and results.
+"""Staff pages of training: courses with their modules and question bank, sessions, participants, the join link
+of a session's self-registration, attendance, tests typed in from paper, certificates, follow-ups, and results of a
+session or of every session of a course.
 
 Thin views: ``access`` reads (another organisation's record is a 404), ``services`` writes. Trainers and org
 admins manage (``training.manage``, ``training.change``); analysts and supervisors read courses, sessions and
@@ -19,13 +20,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from threefold.accounts.actor import Actor
 from threefold.accounts.middleware import acting_member
 from threefold.accounts.rules import allowed
+from threefold.participate.pages import qr_svg
 from threefold.prevent import access as prevent_access
 from threefold.training import access, charts, services
+from threefold.training.core import questionbank
 from threefold.training.forms import (
     AnswerSheetForm,
     AttendanceForm,
@@ -35,10 +39,13 @@ from threefold.training.forms import (
     ModuleForm,
     ParticipantForm,
     QuestionForm,
+    QuestionImportForm,
     SessionForm,
 )
 from threefold.training.models import Course, Kind, Participant, Session
-from threefold.training.services import TrainingError
+from threefold.training.services import ImportRefused, TrainingError
+
+EXAMPLES = {"questions.csv": questionbank.EXAMPLE}
 
 
 def reader(request: HttpRequest) -> Actor:
@@ -97,6 +104,19 @@ def _form_page(
         {"form": form, "title": title, "submit": submit, "back": back, **extra},
         status=400 if form.errors else 200,
     )
+
+
+def _saved(request: HttpRequest, changed: list[str], done: str) -> None:
+    if changed:
+        messages.success(request, done)
+    else:
+        messages.info(request, _("Nothing was changed."))
+
+
+def _confirmed(request: HttpRequest) -> None:
+    """A deletion is made only from the confirmation form of the record's page (it sends confirm=yes)."""
+    if request.POST.get("confirm") != "yes":
+        raise PermissionDenied
 
 
 def participant_link(request: HttpRequest, token: str) -> str:
@@ -164,8 +184,48 @@ def course(request: HttpRequest, reference: str) -> HttpResponse:
             "modules": [(m, [q for q in questions if q.module_id == m.pk]) for m in modules],
             "sessions": access.sessions(actor, found),
             "may_change": allowed(actor, "training.change", found),
+            "may_see_results": allowed(actor, "training.view_results"),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_course(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _course(request, reference, change=True)
+    form = CourseForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "title": found.title,
+            "audience": found.audience,
+            "languages": found.languages,
+            "description": found.description,
+        },
+    )
+    saved = save_form(
+        request,
+        form,
+        lambda d: services.edit_course(
+            actor, found, services.CourseInput(d["title"], d["audience"], d["languages"], d["description"])
+        ),
+    )
+    if saved is not None:
+        _saved(request, saved, _("Course saved."))
+        return redirect("training:course", found.reference)
+    back = reverse("training:course", args=[found.reference])
+    return _form_page(request, form, _("Edit the course"), _("Save the course"), back, course=found)
+
+
+@require_POST
+def delete_course(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _course(request, reference, change=True)
+    _confirmed(request)
+    try:
+        services.delete_course(actor, found)
+    except TrainingError as error:
+        messages.error(request, error.message)
+        return redirect("training:course", found.reference)
+    messages.success(request, _("Course “%(title)s” deleted.") % {"title": found.title})
+    return redirect("training:home")
 
 
 @require_http_methods(["GET", "POST"])
@@ -178,6 +238,31 @@ def add_module(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("training:course", found.reference)
     back = reverse("training:course", args=[found.reference])
     return _form_page(request, form, _("New module"), _("Add the module"), back, course=found)
+
+
+@require_http_methods(["GET", "POST"])
+def edit_module(request: HttpRequest, reference: str, module_id: int) -> HttpResponse:
+    actor, found = _course(request, reference, change=True)
+    module = access.module(found, module_id)
+    form = ModuleForm(
+        request.POST if request.method == "POST" else None,
+        initial={"title": module.title, "objective": module.objective},
+    )
+    saved = save_form(
+        request, form, lambda d: services.edit_module(actor, module, d["title"], d["objective"])
+    )
+    if saved is not None:
+        _saved(request, saved, _("Module saved."))
+        return redirect("training:course", found.reference)
+    back = reverse("training:course", args=[found.reference])
+    return _form_page(
+        request,
+        form,
+        _("Edit module %(n)s") % {"n": module.position},
+        _("Save the module"),
+        back,
+        course=found,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -215,6 +300,61 @@ def retire_question(request: HttpRequest, reference: str, question_id: int) -> H
         else _("Question retired: new sessions leave it out."),
     )
     return redirect("training:course", found.reference)
+
+
+@require_http_methods(["GET", "POST"])
+def import_questions(request: HttpRequest, reference: str) -> HttpResponse:
+    """A CSV file of questions added to the bank whole, or not at all with every problem listed by line."""
+    actor, found = _course(request, reference, change=True)
+    modules = access.modules(found)
+    back = reverse("training:course", args=[found.reference])
+    if not modules:
+        messages.info(request, _("Add a module first: every question belongs to one."))
+        return redirect(back)
+    form = QuestionImportForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    problems: tuple[str, ...] = ()
+    if request.method == "POST" and form.is_valid():
+        # One byte past the largest accepted file is enough for the reader to refuse it by size.
+        data = bytes(form.cleaned_data["file"].read(questionbank.MAX_BYTES + 1))
+        try:
+            added = services.import_questions(actor, found, data)
+        except ImportRefused as refused:
+            problems = refused.problems
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s question imported into the bank.", "%(n)s questions imported into the bank.", added
+                )
+                % {"n": added},
+            )
+            return redirect(back)
+    return render(
+        request,
+        "training/import.html",
+        {
+            "form": form,
+            "course": found,
+            "modules": modules,
+            "problems": problems,
+            "columns": ",".join(questionbank.COLUMNS),
+            "back": back,
+        },
+        status=400 if problems or form.errors else 200,
+    )
+
+
+@require_GET
+def example(request: HttpRequest, name: str) -> HttpResponse:
+    manager(request)
+    if name not in EXAMPLES:
+        raise Http404
+    response = HttpResponse(EXAMPLES[name], content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="example-{name}"'
+    return response
 
 
 # ---- sessions
@@ -279,8 +419,90 @@ def session(request: HttpRequest, reference: str) -> HttpResponse:
             "may_change": may_change,
             "may_see_results": allowed(actor, "training.view_results"),
             "days": access.days(found),
+            "ended": found.ends_on < timezone.localdate(),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_session(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every field of the new-session form; the dates and language only while nothing is recorded for the
+    session's participants (services.edit_session says what may change when)."""
+    actor, found = _session(request, reference, change=True)
+    trainers = access.trainers(actor)
+    if found.trainer is not None and found.trainer.pk not in {user.pk for user in trainers}:
+        trainers.append(found.trainer)  # a trainer who has left stays until another is chosen
+    areas = prevent_access.area_choices(actor)
+    if found.area_code and found.area_code not in {code for code, _name in areas}:
+        areas.append((found.area_code, found.area_code))
+    form = SessionForm(
+        request.POST if request.method == "POST" else None,
+        trainers=trainers,
+        languages=list(dict.fromkeys([*found.course.languages, found.language])),
+        areas=areas,
+        no_trainer=found.trainer_id is None,
+        initial={
+            "starts_on": found.starts_on,
+            "ends_on": found.ends_on,
+            "place": found.place,
+            "trainer": found.trainer_id,
+            "language": found.language,
+            "format": found.format,
+            "capacity": found.capacity,
+            "area_code": found.area_code,
+        },
+    )
+    if access.has_records(found):
+        for name in services.FIXED_ONCE_RECORDED:
+            form.fields[name].disabled = True
+            form.fields[name].help_text = _(
+                "Fixed: tests, attendance or follow-ups are already recorded for this session."
+            )
+    by_id = {user.pk: user for user in trainers}
+
+    def save(d: dict[str, Any]) -> Any:
+        given = services.SessionInput(
+            d["starts_on"],
+            d["ends_on"],
+            d["place"],
+            by_id.get(d["trainer"]),
+            d["language"],
+            d["format"],
+            d["capacity"],
+            d.get("area_code", found.area_code),
+        )
+        return services.edit_session(actor, found, given)
+
+    saved = save_form(request, form, save)
+    if saved is not None:
+        _saved(request, saved, _("Session %(reference)s saved.") % {"reference": found.reference})
+        return redirect("training:session", found.reference)
+    back = reverse("training:session", args=[found.reference])
+    return _form_page(
+        request,
+        form,
+        _("Edit the session"),
+        _("Save the session"),
+        back,
+        session=found,
+        intro=_(
+            "A session's course and test questions never change, so its scores compare. Its dates and "
+            "language can change until tests, attendance or follow-ups are recorded for its participants."
+        ),
+    )
+
+
+@require_POST
+def delete_session(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _session(request, reference, change=True)
+    _confirmed(request)
+    try:
+        services.delete_session(actor, found)
+    except TrainingError as error:
+        messages.error(request, error.message)
+        return redirect("training:session", found.reference)
+    messages.success(request, _("Session %(reference)s deleted.") % {"reference": found.reference})
+    return redirect("training:course", found.course.reference)
 
 
 @require_POST
@@ -318,13 +540,7 @@ def attendance(request: HttpRequest, reference: str) -> HttpResponse:
 def add_participant(request: HttpRequest, reference: str) -> HttpResponse:
     actor, found = _session(request, reference, change=True)
     form = ParticipantForm(request.POST if request.method == "POST" else None)
-    saved = save_form(
-        request,
-        form,
-        lambda d: services.add_participant(
-            actor, found, services.ParticipantInput(d["employer"], d["sector"], d["name"], d["email"])
-        ),
-    )
+    saved = save_form(request, form, lambda d: services.add_participant(actor, found, form.given()))
     if saved is not None:
         added, token = saved
         return render(
@@ -480,7 +696,58 @@ def enter_follow_up(request: HttpRequest, reference: str, uid: str) -> HttpRespo
     )
 
 
+# ---- self-registration through a join link shown in the room
+
+
+def join_link(request: HttpRequest, code: str) -> str:
+    return request.build_absolute_uri(reverse("training:join", args=[code]))
+
+
+@require_POST
+def open_registration(request: HttpRequest, reference: str) -> HttpResponse:
+    """Open self-registration, or replace the join link (the old one stops working): the page to project."""
+    actor, found = _session(request, reference, change=True)
+    try:
+        code = services.open_registration(actor, found)
+    except TrainingError as error:
+        messages.error(request, error.message)
+        return redirect("training:session", found.reference)
+    link = join_link(request, code)
+    return render(
+        request,
+        "training/join_link.html",
+        {"session": found, "link": link, "code": code, "qr": qr_svg(link)},
+    )
+
+
+@require_POST
+def close_registration(request: HttpRequest, reference: str) -> HttpResponse:
+    actor, found = _session(request, reference, change=True)
+    if services.close_registration(actor, found):
+        messages.success(request, _("Registration is closed: the join link no longer works."))
+    else:
+        messages.info(request, _("Registration was already closed."))
+    return redirect("training:session", found.reference)
+
+
 # ---- results (no names)
+
+
+def _results_page(
+    request: HttpRequest, template: str, found: access.SessionResults, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {
+            "results": found,
+            "scores": found.scores,
+            "question_rows": charts.question_rows(found),
+            "module_chart": charts.modules_chart(found),
+            "change_chart": charts.change_chart(found),
+            **extra,
+        },
+    )
 
 
 @require_GET
@@ -488,16 +755,15 @@ def results(request: HttpRequest, reference: str) -> HttpResponse:
     actor, found = _session(request, reference)
     if not allowed(actor, "training.view_results"):
         raise PermissionDenied
-    found_results = access.results(actor, found)
-    return render(
-        request,
-        "training/results.html",
-        {
-            "session": found,
-            "results": found_results,
-            "scores": found_results.scores,
-            "question_rows": charts.question_rows(found_results),
-            "module_chart": charts.modules_chart(found_results),
-            "change_chart": charts.change_chart(found_results),
-        },
+    return _results_page(request, "training/results.html", access.results(actor, found), session=found)
+
+
+@require_GET
+def course_results(request: HttpRequest, reference: str) -> HttpResponse:
+    """Every session of the course together: the same rule as a session's results page."""
+    actor, found = _course(request, reference)
+    if not allowed(actor, "training.view_results"):
+        raise PermissionDenied
+    return _results_page(
+        request, "training/course_results.html", access.course_results(actor, found), course=found
     )

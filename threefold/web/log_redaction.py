@@ -1,7 +1,8 @@
 """Keep credentials that travel in a URL out of the logs.
 
 A survivor's single-use answer code (``/participate/a/<code>/``), a training participant's personal link
-(``/training/p/<token>/``) and a follow-up link (``/training/f/<token>/``) are the credential itself. Django writes
+(``/training/p/<token>/``), a follow-up link (``/training/f/<token>/``) and a session's join link
+(``/training/j/<code>/``) are the credential itself. Django writes
 the request path into its logs on a 404, a 405 (link previewers send HEAD), a failed CSRF check or a 500, and the
 development server logs every request line; anyone reading those logs could then use a live code. The views mark
 their own error responses as logged (participate.public_views.unlogged), but that does not cover the other cases,
@@ -14,7 +15,7 @@ import logging
 import re
 
 # The path segment after each prefix is a credential; whatever follows it (tests/pre/...) is kept.
-CREDENTIAL_PATHS = re.compile(r"(/participate/a/|/training/p/|/training/f/)[^/\s?\"']+")
+CREDENTIAL_PATHS = re.compile(r"(/participate/a/|/training/p/|/training/f/|/training/j/)[^/\s?\"']+")
 REDACTED = r"\1[redacted]"
 
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 MAX_QUESTION_CHARS = 500
 MAX_OPTION_CHARS = 120
 MAX_OPTIONS = 10
 SCALE = (1, 2, 3, 4, 5)
+
+T = TypeVar("T")
 
 
 class Kind(StrEnum):
@@ -125,3 +128,28 @@ def check_answer(kind: Kind, option_count: int, given: Sequence[str]) -> tuple[s
     if kind is not Kind.MULTIPLE and len(chosen) > 1:
         raise ValueError("one answer only")
     return chosen
+
+
+def as_draft(kind: Kind, texts: Mapping[str, str], options: Sequence[Mapping[str, str]]) -> QuestionDraft:
+    """A stored question (``CleanQuestion``'s texts and options) back as a draft, to be cleaned again: when it is
+    edited, or when the consultation's languages change. A language labels every option or none (``clean``)."""
+    languages = dict.fromkeys(language for option in options for language in option)
+    return QuestionDraft(
+        kind,
+        dict(texts),
+        {
+            language: [option[language] for option in options]
+            for language in languages
+            if all(option.get(language) for option in options)
+        },
+    )
+
+
+def moved(items: Sequence[T], index: int, step: int) -> list[T]:
+    """``items`` with the one at ``index`` moved ``step`` places (-1: up, 1: down); ValueError past either end."""
+    target = index + step
+    if not (0 <= index < len(items) and 0 <= target < len(items)):
+        raise ValueError("cannot move past the first or the last question")
+    order = list(items)
+    order.insert(target, order.pop(index))
+    return order
