@@ -28,6 +28,7 @@ TOKEN = "jsUouWywH2UeLivz-JmO87eGlvYhhD8Q"
         ),
         (f"/participate/a/{CODE}?lang=fr", "/participate/a/[redacted]?lang=fr"),
         ("Not Found: /training/j/ABCD-EFGH-JKMN/", "Not Found: /training/j/[redacted]/"),
+        ("Bad Request: /training/j/ABCD EFGH JKMN/", "Bad Request: /training/j/[redacted]/"),
         ("Not Found: /participate/answer/", "Not Found: /participate/answer/"),  # no credential in it
     ],
 )

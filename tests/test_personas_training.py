@@ -29,7 +29,7 @@ from tests.training_world import COURSE, attend, make_world, right
 from threefold.accounts.models import Organisation
 from threefold.accounts.roles import Role
 from threefold.audit.models import AuditEntry
-from threefold.training import services
+from threefold.training import sealing, services
 from threefold.training.models import (
     Attempt,
     Attendance,
@@ -660,6 +660,17 @@ ROWS: tuple[Row, ...] = (
         state=_identity,
     ),
     Row(
+        "training:remove_participant",
+        "POST",
+        _p("fresh", "remove_participant"),
+        data=lambda w: {"confirm": "yes"},
+        other_org="other_trainer",
+        denied=(*NOT_TRAINERS, "supervisor"),
+        authorised="trainer",
+        ok_status=302,
+        state=_count(Participant),
+    ),
+    Row(
         "training:enter_test",
         "GET",
         _p("fresh", "enter_test", "pre"),
@@ -1055,10 +1066,24 @@ def test_a_full_or_ended_session_says_so_instead_of_the_form(world: World) -> No
     assert 'name="employer"' not in full.content.decode()
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     Session.objects.filter(pk=joinable.pk).update(capacity=None, starts_on=yesterday, ends_on=yesterday)
-    ended = Client().get(_join_url(code)).content.decode()
-    assert "This session has ended: registration is closed." in ended
-    assert 'name="employer"' not in ended
+    ended = Client().get(_join_url(code))
+    unknown = Client().get(_join_url("ABCD" * 7))
+    assert ended.status_code == unknown.status_code == 404  # an old link shows nothing of its session
+    assert joinable.course.title not in ended.content.decode()
+    assert 'name="employer"' not in ended.content.decode()
     assert Participant.objects.filter(session=joinable).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_join_form_asks_no_e_mail_address(world: World) -> None:
+    """Nobody checks that an address typed through a shared link is the typist's own: no reminder about an
+    anti-trafficking course goes to an inbox somebody else typed in."""
+    page = Client().get(_join_url(world.extras["join_code"])).content.decode()
+    assert 'name="employer"' in page
+    assert 'name="email"' not in page
+    Client().post(_join_url(world.extras["join_code"]), {**_join_form(world), "email": "victim@example.org"})
+    joined = Participant.objects.filter(session=world.extras["joinable"]).get()
+    assert sealing.open_identity(joined).email == ""
 
 
 @pytest.mark.django_db

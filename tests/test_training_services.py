@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404
 from django.utils import timezone
+from freezegun import freeze_time
 
 from tests.conftest import MakeMember
 from tests.training_world import COURSE as COURSE_TITLE
@@ -984,12 +985,34 @@ def test_an_ended_session_refuses_self_registration_and_cannot_open_it(
     assert access.join_refusal(session, session.ends_on + dt.timedelta(days=1)) == joining.ENDED
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     Session.objects.filter(pk=session.pk).update(starts_on=yesterday, ends_on=yesterday)
+    assert (
+        access.session_by_join_token(code) is None
+    )  # an ended session's link opens nothing, as an unknown one
     with pytest.raises(TrainingError) as refused:
         services.register_through_join_link(code, ParticipantInput("City police", "police"))
-    assert "ended" in refused.value.message
+    assert "closed" in refused.value.message
     with pytest.raises(TrainingError):
         services.open_registration(trainer, world.session)  # the world's session ended yesterday
     assert world.session.join_token_hash is None
+    assert not Participant.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_join_link_stops_working_hours_after_it_was_opened(trainer: Actor, world: TrainingWorld) -> None:
+    """A photo of the projected link shared beyond the room stops adding people once the day's registration is
+    over; the trainer opens a new link for the next day."""
+    session = _joinable(trainer, world)
+    Session.objects.filter(pk=session.pk).update(ends_on=timezone.localdate() + dt.timedelta(days=5))
+    code = services.open_registration(trainer, session)
+    opened = Session.objects.get(pk=session.pk).join_opened_at
+    assert opened is not None
+    later = opened + dt.timedelta(hours=joining.OPEN_HOURS, minutes=1)
+    with freeze_time(later - dt.timedelta(minutes=2)):
+        assert access.session_by_join_token(code) is not None
+    with freeze_time(later):
+        assert access.session_by_join_token(code) is None
+        with pytest.raises(TrainingError, match="closed"):
+            services.register_through_join_link(code, ParticipantInput("City police", "police"))
     assert not Participant.objects.exists()
 
 
@@ -1127,3 +1150,25 @@ def test_course_results_are_for_readers_of_results_of_the_organisation_only(
     )
     found = access.course_results(trainer, unfrozen.course)
     assert (found.pooled.sets, found.untested, found.questions) == ((), [unfrozen], [])
+
+
+@pytest.mark.django_db
+def test_a_participant_is_removed_only_while_nothing_is_recorded_for_them(
+    trainer: Actor, world: TrainingWorld, make_member: MakeMember, org: Organisation
+) -> None:
+    session = _joinable(trainer, world)
+    mistaken, _token = services.add_participant(trainer, session, ParticipantInput("Wrong unit", "police"))
+    kept, _token = services.add_participant(trainer, session, ParticipantInput("City police", "police"))
+    with pytest.raises(PermissionDenied):
+        services.remove_participant(make_member(org, Role.SUPERVISOR), mistaken)
+    services.remove_participant(trainer, mistaken)
+    assert not Participant.objects.filter(pk=mistaken.pk).exists()
+    assert not FollowUp.objects.filter(participant_id=mistaken.pk).exists()
+    entry = AuditEntry.objects.filter(object_type="training.participant", action="delete").get()
+    assert entry.details == {"session": session.reference, "participant": mistaken.number}
+
+    Participant.objects.filter(pk=kept.pk).update(certificate_code="TC-KEEPS")
+    kept.refresh_from_db()
+    with pytest.raises(TrainingError, match="already recorded"):
+        services.remove_participant(trainer, kept)
+    assert Participant.objects.filter(pk=kept.pk).exists()

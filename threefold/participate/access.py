@@ -29,7 +29,7 @@ from threefold.accounts.actor import Actor
 from threefold.accounts.models import Organisation
 from threefold.accounts.rules import allowed
 from threefold.audit import services as audit
-from threefold.audit.models import Action, AuditEntry
+from threefold.audit.models import Action
 from threefold.participate import sealing
 from threefold.participate.core import questions as question_core
 from threefold.participate.core import results as results_core
@@ -326,26 +326,8 @@ def feedback_comments(actor: Actor, service: str, provider_id: int) -> list[str]
 
 
 # Held feedback that never reached a batch of k is destroyed unread after a retention period
-# (``services.expire_held_feedback``), with one audit entry per organisation and run: this target, the number
-# destroyed under ``HELD_DISCARDED``.
+# (``services.expire_held_feedback``), with one platform audit entry per run naming this target.
 HELD_EXPIRY_TARGET = ("participate.feedback", "held")
-HELD_DISCARDED = "held_discarded"
-
-
-def feedback_discarded(actor: Actor) -> int:
-    """How many held answers of the organisation were destroyed unread, all services and providers together: a
-    single total, since a count per service and provider (or per day) could tell that the one client a
-    caseworker gave a link to had answered. Read from the audit trail, the record of every expiry."""
-    if not allowed(actor, "participate.view_results"):
-        raise Http404
-    entries = AuditEntry.objects.filter(
-        organisation_id=actor.org_id,
-        action=Action.DELETE,
-        object_type=HELD_EXPIRY_TARGET[0],
-        object_id=HELD_EXPIRY_TARGET[1],
-        actor_id__isnull=True,
-    ).values_list("details", flat=True)
-    return sum(int((details or {}).get(HELD_DISCARDED, 0)) for details in entries)
 
 
 # --- survivor leaders -------------------------------------------------------------------------------------------

@@ -26,7 +26,6 @@ def feedback(request: HttpRequest) -> HttpResponse:
         {
             "results": access.feedback_results(actor),
             "k": access.FEEDBACK_K,
-            "discarded": access.feedback_discarded(actor),
             "held_days": services.held_feedback_days(),
             "can_invite": allowed(actor, "participate.invite"),
             "can_manage": allowed(actor, "participate.manage"),

@@ -745,33 +745,27 @@ def held_feedback_days() -> int:
 def expire_held_feedback(today: dt.date | None = None, *, label: str = "") -> int:
     """Destroy held feedback that never reached a batch of k within the retention period (``held_feedback_days``),
     unread: the rows are deleted without being opened, so neither their ratings nor their comments are ever
-    counted or read. Run daily (``manage.py expire_held_feedback``). One audit entry per organisation, with the
-    number destroyed and the period only. Returns how many were destroyed."""
+    counted or read. Run daily (``manage.py expire_held_feedback``). Returns how many were destroyed, for tests;
+    nothing records that number. One platform audit entry per run, whether or not anything was destroyed, with
+    the period only: a count, or an entry only on the days something went, would tell a caseworker who gave
+    one client a link that week's answer existed (ADR 0030)."""
     today = today or timezone.localdate()
     days = held_feedback_days()
     cutoff = retention.held_expiry_cutoff(today, days)
-    label = label or system_actor_label("expire_held_feedback")
-    destroyed = 0
     with transaction.atomic():
         # Locked like a release locks them (``_release_feedback``): a batch being released is not destroyed too.
         stale = list(
-            FeedbackHeld.objects.select_for_update().filter(week__lt=cutoff).only("uid", "organisation_id")
+            FeedbackHeld.objects.select_for_update().filter(week__lt=cutoff).values_list("pk", flat=True)
         )
-        by_organisation: dict[int, list[Any]] = {}
-        for row in stale:
-            by_organisation.setdefault(row.organisation_id, []).append(row.pk)
-        for organisation_id, keys in sorted(by_organisation.items()):
-            FeedbackHeld.objects.filter(pk__in=keys).delete()
-            audit.record(
-                None,
-                Action.DELETE,
-                HELD_EXPIRY_TARGET,
-                system_label=label,
-                organisation_id=organisation_id,
-                details={access.HELD_DISCARDED: len(keys), "older_than_days": days},
-            )
-            destroyed += len(keys)
-    return destroyed
+        FeedbackHeld.objects.filter(pk__in=stale).delete()
+        audit.record(
+            None,
+            Action.DELETE,
+            HELD_EXPIRY_TARGET,
+            system_label=label or system_actor_label("expire_held_feedback"),
+            details={"older_than_days": days},
+        )
+    return len(stale)
 
 
 # ---- survivor leaders

@@ -136,16 +136,21 @@ def frozen_questions(session: Session) -> list[Question]:
     return [row.question for row in rows]
 
 
-def has_records(session: Session) -> bool:
-    """Something is recorded for the session's participants (a test, an attendance mark, a follow-up answered or
-    reminded, a certificate): from then on its dates and language stay as they are (see services.edit_session)."""
+def has_records(session: Session, participant: Participant | None = None) -> bool:
+    """Something is recorded for the session's participants, or for the one ``participant`` (a test, an
+    attendance mark, a follow-up answered or reminded, a certificate): from then on the session's dates and
+    language stay as they are (services.edit_session), and the participant cannot be removed."""
+    who = Q(participant__session=session) if participant is None else Q(participant=participant)
+    people = Participant.objects.filter(session=session)
     return (
-        Attempt.objects.filter(participant__session=session).exists()
-        or Attendance.objects.filter(participant__session=session).exists()
-        or FollowUp.objects.filter(participant__session=session)
+        Attempt.objects.filter(who).exists()
+        or Attendance.objects.filter(who).exists()
+        or FollowUp.objects.filter(who)
         .filter(Q(answered_at__isnull=False) | Q(reminded_on__isnull=False) | Q(token_hash__isnull=False))
         .exists()
-        or Participant.objects.filter(session=session, certificate_code__isnull=False).exists()
+        or (people if participant is None else people.filter(pk=participant.pk))
+        .filter(certificate_code__isnull=False)
+        .exists()
     )
 
 
@@ -433,15 +438,21 @@ def join_token_hash(token: str) -> str:
 
 
 def session_by_join_token(token: str) -> Session | None:
-    """The session whose registration this join link opens; None for an unknown, replaced or closed link (one
-    answer for all three, so codes cannot be probed)."""
+    """The session whose registration this join link opens; None for an unknown, replaced, closed or expired
+    link, or one of a session that has ended (one answer for all, so codes cannot be probed and an old link shows
+    nothing of its session)."""
     if not joining.is_well_formed(joining.normalise(token or "")):
         return None
-    return (
+    found = (
         Session.objects.filter(join_token_hash=join_token_hash(token))
         .select_related("course", "organisation")
         .first()
     )
+    if found is None or not joining.is_live(
+        found.join_opened_at, timezone.now(), found.ends_on, timezone.localdate()
+    ):
+        return None
+    return found
 
 
 def join_refusal(session: Session, today: dt.date | None = None) -> str | None:

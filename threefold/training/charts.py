@@ -15,7 +15,7 @@ from threefold.training.core.scoring import ItemResult
 from threefold.training.models import Question
 from threefold.web import svgchart
 
-WIDTH = 560
+WIDTH = 420  # drawn narrow: a phone shrinking a wider chart to its screen would make its text unreadable
 # Score change buckets, in percentage points: (lowest included, label).
 CHANGE_BUCKETS = (
     (-101, "< 0"),

@@ -151,12 +151,12 @@ class ParticipantForm(forms.Form):
 
     def given(self) -> ParticipantInput:
         data = self.cleaned_data
-        return ParticipantInput(data["employer"], data["sector"], data["name"], data["email"])
+        return ParticipantInput(data["employer"], data["sector"], data["name"], data.get("email", ""))
 
 
 class JoinForm(ParticipantForm):
     """The trainer's participant form, worded for the participant registering themselves on their phone: the
-    same fields, checked by the same service."""
+    same fields but the e-mail address, checked by the same service."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,13 +168,12 @@ class JoinForm(ParticipantForm):
         fields["name"].help_text = _(
             "Only if you want your name on your certificate. Stored encrypted; only the trainers see it."
         )
-        fields["email"].label = _("Your e-mail address")
-        fields["email"].help_text = _(
-            "Only if you want a reminder of the two short questions 3 and 6 months after the training. Stored "
-            "encrypted; only the trainers see it."
-        )
+        # No e-mail address here: nobody checks that an address typed through a shared link is the typist's own,
+        # and a reminder about an anti-trafficking course sent to someone else's (perhaps watched) inbox can harm
+        # them. Follow-ups wait on the personal link page; a trainer can record an address given in person.
+        del fields["email"]
         # The participant's own data: the phone may fill it in (WCAG 1.3.5, identify input purpose).
-        for name, purpose in (("employer", "organization"), ("name", "name"), ("email", "email")):
+        for name, purpose in (("employer", "organization"), ("name", "name")):
             fields[name].widget.attrs["autocomplete"] = purpose
 
 

@@ -193,12 +193,20 @@ def _module_title(course: Course, title: str, module: Module | None = None) -> s
     return title
 
 
+def _hold_course(course: Course) -> None:
+    """Lock the course's row for the rest of the transaction (``delete_course`` takes it too), so nothing is
+    added to a course being deleted; a course already gone is a clear refusal, not an integrity error."""
+    if Course.objects.select_for_update().filter(pk=course.pk).first() is None:
+        raise TrainingError("", _("This course no longer exists."))
+
+
 def add_module(actor: Actor, course: Course, title: str, objective: str = "") -> Module:
     """A module at the end of the course."""
     require(actor, "training.change", course)
     title = _module_title(course, title)
     objective = check.text("objective", objective)
     with transaction.atomic():
+        _hold_course(course)
         last = Module.objects.filter(course=course).aggregate(last=Max("position"))["last"] or 0
         module = Module.objects.create(course=course, position=last + 1, title=title, objective=objective)
         audit.record(actor, Action.CREATE, module, details={"course": course.reference})
@@ -258,6 +266,7 @@ def add_question(actor: Actor, course: Course, given: QuestionInput) -> Question
     require(actor, "training.change", course)
     fields = _question_fields(course, given)
     with transaction.atomic():
+        _hold_course(course)
         question = Question.objects.create(course=course, **fields)
         audit.record(actor, Action.CREATE, question, details={"course": course.reference})
     return question
@@ -418,6 +427,7 @@ def create_session(actor: Actor, course: Course, given: SessionInput, *, is_demo
         is_demo=is_demo,
     )
     with transaction.atomic():
+        _hold_course(course)
         session.save()
         frozen = _freeze(session)
         audit.record(actor, Action.CREATE, session, details={"course": course.reference, "questions": frozen})
@@ -581,7 +591,9 @@ def _register(
     sector = check.choice("sector", given.sector, Sector.values)
     token = new_token()
     with transaction.atomic():
-        locked = Session.objects.select_for_update().get(pk=session.pk)
+        locked = Session.objects.select_for_update().filter(pk=session.pk).first()
+        if locked is None:  # deleted meanwhile
+            raise TrainingError("", _("Registration through this link is closed. Ask the trainer."))
         count = Participant.objects.filter(session=locked).count()
         if actor is None:
             _check_joinable(locked, join_hash, count)
@@ -637,7 +649,8 @@ def join_refused_text(reason: str) -> str:
 
 
 def _check_joinable(session: Session, join_hash: str, registered: int) -> None:
-    if not join_hash or session.join_token_hash != join_hash:
+    live = joining.is_live(session.join_opened_at, timezone.now(), session.ends_on, timezone.localdate())
+    if not join_hash or session.join_token_hash != join_hash or not live:
         raise TrainingError("", _("Registration through this link is closed. Ask the trainer."))
     reason = joining.refusal(timezone.localdate(), session.ends_on, session.capacity, registered)
     if reason is not None:
@@ -706,6 +719,38 @@ def forget_identity(actor: Actor, participant: Participant) -> None:
         audit.record(actor, Action.DELETE, participant, details={"fields": ["identity"]})
 
 
+def _hold(session_id: int) -> None:
+    """Lock the session's row for the rest of the transaction. Every write of a participant's record (a test,
+    attendance, a certificate, a follow-up answer) takes it, as ``edit_session`` does before it checks that
+    nothing is recorded: a session's dates and language then cannot change beside a record being written."""
+    Session.objects.select_for_update().filter(pk=session_id).first()
+
+
+def remove_participant(actor: Actor, participant: Participant) -> None:
+    """Remove a participant registered by mistake (or through a join link shared beyond the room) while nothing
+    is recorded for them; a participant with a test, attendance, follow-up or certificate stays, so that results
+    and certificates keep their meaning (their name can still be erased)."""
+    session = participant.session
+    require(actor, "training.change", session)
+    with transaction.atomic():
+        _hold(session.pk)
+        if access.has_records(session, participant):
+            raise TrainingError(
+                "",
+                _(
+                    "Something is already recorded for this participant (a test, attendance, a follow-up or a "
+                    "certificate), so they stay in the session's results. Erase their name instead if they ask."
+                ),
+            )
+        audit.record(
+            actor,
+            Action.DELETE,
+            participant,
+            details={"session": session.reference, "participant": participant.number},
+        )
+        participant.delete()
+
+
 def record_attendance(actor: Actor, session: Session, present: Mapping[tuple[int, dt.date], bool]) -> int:
     """Present or absent, per participant (by id) and session day; returns how many marks changed."""
     require(actor, "training.change", session)
@@ -719,6 +764,7 @@ def record_attendance(actor: Actor, session: Session, present: Mapping[tuple[int
     existing = access.attendance(session)
     changed = {key: value for key, value in present.items() if existing.get(key) != value}
     with transaction.atomic():
+        _hold(session.pk)
         for (participant_id, day), value in changed.items():
             Attendance.objects.update_or_create(
                 participant_id=participant_id, day=day, defaults={"present": value}
@@ -759,6 +805,7 @@ def submit_test(
         raise TrainingError("", _("The post-test is already taken, so the pre-test can no longer be."))
     try:
         with transaction.atomic():
+            _hold(session.pk)
             attempt = Attempt.objects.create(
                 participant=participant, kind=kind, entered_by=actor.user if actor else None
             )
@@ -797,6 +844,7 @@ def issue_certificate(actor: Actor, participant: Participant) -> str:
             "", _("A certificate needs attendance on every day of the session and the post-test taken.")
         )
     with transaction.atomic():
+        _hold(session.pk)
         if not participant.certificate_code:
             participant.certificate_code = new_certificate_code()
             participant.certificate_issued_at = timezone.now()
@@ -831,6 +879,7 @@ def answer_follow_up(follow_up: FollowUp, given: FollowUpInput, *, actor: Actor 
     )
     sealing.seal_notes(follow_up, notes)
     with transaction.atomic():
+        _hold(follow_up.participant.session_id)
         updated = FollowUp.objects.filter(pk=follow_up.pk, answered_at__isnull=True).update(
             answered_at=timezone.now(),
             identified=identified,

@@ -38,6 +38,7 @@ urlpatterns: list[URLPattern] = [
     path(_PARTICIPANT, views.participant, name="participant"),
     path(_PARTICIPANT + "link/", views.new_link, name="new_link"),
     path(_PARTICIPANT + "forget/", views.forget_identity, name="forget_identity"),
+    path(_PARTICIPANT + "remove/", views.remove_participant, name="remove_participant"),
     path(_PARTICIPANT + "tests/<str:kind>/", views.enter_test, name="enter_test"),
     path(_PARTICIPANT + "certificate/", views.certificate, name="certificate"),
     # Public: the token or code in the address is the credential.

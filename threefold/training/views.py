@@ -568,6 +568,7 @@ def participant(request: HttpRequest, reference: str, uid: str) -> HttpResponse:
             "eligible": access.is_eligible(found, person),
             "follow_ups": [f for f in access.follow_ups(found) if f.participant_id == person.pk],
             "today": timezone.localdate(),
+            "removable": not access.has_records(found, person),
         },
     )
 
@@ -589,6 +590,20 @@ def forget_identity(request: HttpRequest, reference: str, uid: str) -> HttpRespo
     services.forget_identity(actor, person)
     messages.success(request, _("The participant's name and e-mail address are erased."))
     return redirect("training:participant", found.reference, person.uid)
+
+
+@require_POST
+def remove_participant(request: HttpRequest, reference: str, uid: str) -> HttpResponse:
+    actor, found, person = _participant(request, reference, uid)
+    if request.POST.get("confirm") != "yes":
+        raise PermissionDenied
+    try:
+        services.remove_participant(actor, person)
+    except services.TrainingError as error:
+        messages.error(request, error.message)
+        return redirect("training:participant", found.reference, person.uid)
+    messages.success(request, _("Participant %(n)s removed from the session.") % {"n": person.number})
+    return redirect("training:session", found.reference)
 
 
 def _kind(kind: str) -> str:

@@ -14,8 +14,10 @@ from __future__ import annotations
 import logging
 import re
 
-# The path segment after each prefix is a credential; whatever follows it (tests/pre/...) is kept.
-CREDENTIAL_PATHS = re.compile(r"(/participate/a/|/training/p/|/training/f/|/training/j/)[^/\s?\"']+")
+# The path segment after each prefix is a credential; whatever follows it (tests/pre/...) is kept. Spaces belong
+# to the segment (a join code typed with spaces still opens its session, and Django logs the decoded path): in
+# a request line the redaction then runs on to the protocol's "/", which hides nothing that matters.
+CREDENTIAL_PATHS = re.compile(r"(/participate/a/|/training/p/|/training/f/|/training/j/)[^/?\"']+")
 REDACTED = r"\1[redacted]"
 
 

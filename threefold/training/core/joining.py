@@ -17,6 +17,10 @@ LENGTH = 28  # x 5 bits = 140 bits
 # Without a number of places, a join link still stops at the most participants a session may have places for.
 MAX_PARTICIPANTS = 1000
 
+# A join link is for the room: it stops working this long after it was opened (a photo of the projected link
+# shared beyond the room then stops adding people); the trainer opens a new one for the next day.
+OPEN_HOURS = 12
+
 ENDED = "ended"
 FULL = "full"
 
@@ -37,6 +41,12 @@ def grouped(code: str) -> str:
 
 def is_well_formed(code: str) -> bool:
     return len(code) == LENGTH and all(ch in tokens.ALPHABET for ch in code)
+
+
+def is_live(opened_at: dt.datetime | None, now: dt.datetime, ends_on: dt.date, today: dt.date) -> bool:
+    """Whether a join link opened at ``opened_at`` still opens anything: within OPEN_HOURS, and never after the
+    session's last day (an old link then shows nothing of the session, as an unknown one)."""
+    return opened_at is not None and now - opened_at <= dt.timedelta(hours=OPEN_HOURS) and today <= ends_on
 
 
 def refusal(today: dt.date, ends_on: dt.date, capacity: int | None, registered: int) -> str | None:

@@ -43,9 +43,13 @@ EXAMPLE = (
     "Arrest them for illegal stay,Deport them,Leave them\n"
 )
 
-# Control characters and the Unicode text-direction overrides that make text read differently from what it is.
-# Tab, line feed and carriage return are allowed in a question (it may run over lines), never in an answer.
-_HOSTILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Control characters, the Unicode text-direction overrides and invisible characters (zero-width spaces and
+# joiners, the Arabic letter mark, line and paragraph separators): they make text read differently from what it
+# is, and two questions that read the same differ. Tab, line feed and carriage return are allowed in a question
+# (it may run over lines), never in an answer.
+_HOSTILE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 _LINE_BREAK = re.compile("[\t\n\r]")
 
 

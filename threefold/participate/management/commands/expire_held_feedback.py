@@ -15,11 +15,10 @@ from threefold.participate.services import expire_held_feedback, held_feedback_d
 class Command(BaseCommand):
     help = (
         "Destroy, unread, held feedback answers that waited longer than PARTICIPATE_HELD_FEEDBACK_DAYS "
-        "(default 180) for k answers on the same service and provider; audited with counts only."
+        "(default 180) for k answers on the same service and provider; audited without a count."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        destroyed = expire_held_feedback(label=system_actor_label("expire_held_feedback"))
-        self.stdout.write(
-            f"{destroyed} held feedback answer(s) older than {held_feedback_days()} days destroyed unread."
-        )
+        # No count printed: cron mail and logs are read too, and a number that grew by one tells (ADR 0030).
+        expire_held_feedback(label=system_actor_label("expire_held_feedback"))
+        self.stdout.write(f"Held feedback answers older than {held_feedback_days()} days destroyed unread.")
