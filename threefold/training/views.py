@@ -29,7 +29,7 @@ from threefold.accounts.rules import allowed
 from threefold.participate.pages import qr_svg
 from threefold.prevent import access as prevent_access
 from threefold.training import access, charts, services
-from threefold.training.core import questionbank
+from threefold.training.core import joining, questionbank
 from threefold.training.forms import (
     AnswerSheetForm,
     AttendanceForm,
@@ -731,7 +731,7 @@ def open_registration(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "training/join_link.html",
-        {"session": found, "link": link, "code": code, "qr": qr_svg(link)},
+        {"session": found, "link": link, "code": code, "qr": qr_svg(link), "open_hours": joining.OPEN_HOURS},
     )
 
 
