@@ -9,7 +9,7 @@ results (``training.view_results``), never names; other members get a 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from threefold.accounts.actor import Actor
 from threefold.accounts.middleware import acting_member
+from threefold.accounts.models import User
 from threefold.accounts.rules import allowed
 from threefold.participate.pages import qr_svg
 from threefold.prevent import access as prevent_access
@@ -81,6 +82,22 @@ def _session(request: HttpRequest, reference: str, *, change: bool = False) -> t
 def _participant(request: HttpRequest, reference: str, uid: str) -> tuple[Actor, Session, Participant]:
     actor, found = _session(request, reference, change=True)
     return actor, found, access.participant(found, uid)
+
+
+def _session_input(data: dict[str, Any], trainers: Iterable[User], area_code: str) -> services.SessionInput:
+    """The session form's values for the service; ``area_code`` when the form has no area field (the
+    organisation has no areas)."""
+    by_id = {user.pk: user for user in trainers}
+    return services.SessionInput(
+        data["starts_on"],
+        data["ends_on"],
+        data["place"],
+        by_id.get(data["trainer"]),
+        data["language"],
+        data["format"],
+        data["capacity"],
+        data.get("area_code", area_code),
+    )
 
 
 def save_form(request: HttpRequest, form: Form, save: Callable[[dict[str, Any]], Any]) -> Any:
@@ -371,20 +388,9 @@ def add_session(request: HttpRequest, reference: str) -> HttpResponse:
         areas=prevent_access.area_choices(actor),
         initial={"trainer": actor.user.pk, "language": (found.languages or [""])[0]},
     )
-    by_id = {user.pk: user for user in trainers}
 
     def save(d: dict[str, Any]) -> Any:
-        given = services.SessionInput(
-            d["starts_on"],
-            d["ends_on"],
-            d["place"],
-            by_id.get(d["trainer"]),
-            d["language"],
-            d["format"],
-            d["capacity"],
-            d.get("area_code", ""),
-        )
-        return services.create_session(actor, found, given)
+        return services.create_session(actor, found, _session_input(d, trainers, ""))
 
     saved = save_form(request, form, save)
     if saved is not None:
@@ -458,20 +464,9 @@ def edit_session(request: HttpRequest, reference: str) -> HttpResponse:
             form.fields[name].help_text = _(
                 "Fixed: tests, attendance or follow-ups are already recorded for this session."
             )
-    by_id = {user.pk: user for user in trainers}
 
     def save(d: dict[str, Any]) -> Any:
-        given = services.SessionInput(
-            d["starts_on"],
-            d["ends_on"],
-            d["place"],
-            by_id.get(d["trainer"]),
-            d["language"],
-            d["format"],
-            d["capacity"],
-            d.get("area_code", found.area_code),
-        )
-        return services.edit_session(actor, found, given)
+        return services.edit_session(actor, found, _session_input(d, trainers, found.area_code))
 
     saved = save_form(request, form, save)
     if saved is not None:
