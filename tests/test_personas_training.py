@@ -949,6 +949,31 @@ def test_an_import_with_problems_lists_each_line_and_adds_nothing(world: World) 
 
 
 @pytest.mark.django_db
+def test_an_oversized_question_file_is_dropped_while_it_streams_in_and_said_so(world: World) -> None:
+    url = reverse("training:import_questions", args=[_course(world)])
+    big = b"module,question,correct,option_1,option_2\n" + b"#" * (1024 * 1024)
+    before = Question.objects.count()
+    response = _as(world, "trainer").post(url, {"file": SimpleUploadedFile("bank.csv", big)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The file is larger than 1024 KB" in page
+    assert "This field is required" not in page
+    assert Question.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_question_import_still_needs_its_csrf_token(world: World) -> None:
+    """The view is exempt from the middleware only so that the size limit comes first; it checks the token."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.actors["trainer"].user)
+    url = reverse("training:import_questions", args=[_course(world)])
+    data = b"module,question,correct,option_1,option_2\nReferral,A new question?,1,Yes,No\n"
+    before = Question.objects.count()
+    assert client.post(url, {"file": SimpleUploadedFile("bank.csv", data)}).status_code == 403
+    assert Question.objects.count() == before
+
+
+@pytest.mark.django_db
 def test_the_example_file_imports_once_its_modules_exist(world: World) -> None:
     client = _as(world, "trainer")
     example = client.get(reverse("training:example", args=["questions.csv"]))

@@ -39,8 +39,8 @@ from threefold.insight.core import mse_input, output
 from threefold.insight.core.mse import DEFAULT_PTHRESH
 from threefold.insight.core.mse_bootstrap import DEFAULT_NBOOT
 from threefold.insight.models import Estimate, EstimateStatus
-from threefold.insight.uploads import SizeLimit, limit_uploads
 from threefold.web import svgchart
+from threefold.web.uploads import SizeLimit, limit_uploads
 
 MAX_UPLOAD = (
     200 * 1024
@@ -176,7 +176,7 @@ def _reader(request: HttpRequest) -> Actor:
 
 
 # Exempt from the CSRF middleware only so that the size limit comes first; csrf_protect on the inner view checks
-# the token (threefold.insight.uploads says why). Nobody without the role gets that far.
+# the token (threefold.web.uploads says why). Nobody without the role gets that far.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def estimates(request: HttpRequest) -> HttpResponse:

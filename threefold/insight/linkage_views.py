@@ -39,8 +39,8 @@ from threefold.insight.core.mse import MAX_LISTS
 from threefold.insight.core.pprl import DEFAULT_THRESHOLD, EncodingFileError, LinkageKey
 from threefold.insight.estimate_views import table_errors
 from threefold.insight.models import EncodingSet, EncodingSource, EstimateStatus, LinkageRun
-from threefold.insight.uploads import SizeLimit, limit_uploads
 from threefold.web import svgchart
+from threefold.web.uploads import SizeLimit, limit_uploads
 
 # An encoding takes 128 bytes and its year blocks 41: 32 MB holds about 190,000 people, more than any one
 # organisation records, and nothing much larger is read into memory.
@@ -308,7 +308,7 @@ def refusal_text(error: EncodingFileError, key_check: str) -> str:
 
 
 # Exempt from the CSRF middleware only so that the size limit comes first; csrf_protect on the inner view checks
-# the token (threefold.insight.uploads says why). Nobody without the role gets that far.
+# the token (threefold.web.uploads says why). Nobody without the role gets that far.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def import_set(request: HttpRequest) -> HttpResponse:

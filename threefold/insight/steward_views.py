@@ -37,7 +37,7 @@ from threefold.insight import access, private_views, prosecution_fields, service
 from threefold.insight.core.ctdc import CtdcFormatError, Problem
 from threefold.insight.core.prosecutions import ProsecutionFiles, ProsecutionFormatError
 from threefold.insight.models import Dataset, DatasetKind
-from threefold.insight.uploads import SizeLimit, limit_uploads
+from threefold.web.uploads import SizeLimit, limit_uploads
 
 # A file with thousands of bad lines lists this many problems; the count of the rest is given.
 PROBLEMS_SHOWN = 200
@@ -247,7 +247,7 @@ def _importer(request: HttpRequest) -> Actor:
 
 
 # Exempt from the CSRF middleware only so that the size limit comes first; csrf_protect on the inner view checks
-# the token (threefold.insight.uploads says why). Nobody without the role gets that far.
+# the token (threefold.web.uploads says why). Nobody without the role gets that far.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def import_dataset(request: HttpRequest) -> HttpResponse:

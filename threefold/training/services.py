@@ -282,6 +282,11 @@ def set_question_active(actor: Actor, question: Question, active: bool) -> Quest
     return question
 
 
+def file_too_large_text() -> str:
+    """What a question file over the size limit gets, whether the upload stopped it or the reader did."""
+    return _problem_text(questionbank.Problem(0, "too_large", {"kb": questionbank.MAX_BYTES // 1024}))
+
+
 def _problem_text(problem: questionbank.Problem) -> str:
     """A problem of an imported question file, worded for the person who has to correct the file."""
     messages = {
